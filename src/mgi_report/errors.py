@@ -1,0 +1,65 @@
+"""The few exceptions the library raises; each knows its exit status and one-line form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows."""
+
+    file: str
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:" if self.line else f"{self.file}:"
+        key = f" {self.key}:" if self.key else ""
+        return f"{where}{key} {self.message}"
+
+
+class MgiError(Exception):
+    """Base of every error the library reports to a user rather than crashing."""
+
+    exit_code = 1
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class InputError(MgiError):
+    """Bad input (content, templates, catalogs, usage): exit status 2, all problems listed."""
+
+    exit_code = 2
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(sorted(set(problems)))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class ContentError(InputError):
+    """Content under content/ does not load or validate."""
+
+
+class TemplateError(InputError):
+    """A template is missing, does not parse, or uses an undefined variable."""
+
+
+class UsageError(InputError):
+    """A command-line or API argument names something that does not exist."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem("mgi-report", 0, "", message)])
+
+    def lines(self) -> list[str]:
+        return [f"mgi-report: {self.problems[0].message}"]
+
+
+class BuildError(MgiError):
+    """Rendering or writing failed for a reason that is not the input's fault."""

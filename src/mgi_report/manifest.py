@@ -1,0 +1,63 @@
+"""Stage 6: manifest.json, the record of what each edition was built from and what it is."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .write import write_atomic
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    """One written file of one edition."""
+
+    edition: str
+    country: str
+    report: str
+    locale: str
+    format: str
+    path: str
+    inputs_sha256: str
+    sha256: str
+    bytes: int
+    pages: int | None
+    fallback_keys: tuple[str, ...]
+    content: Mapping[str, str]
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    path = out / MANIFEST
+    if not path.is_file():
+        return {"outputs": []}
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {"outputs": []}
+    return data if isinstance(data.get("outputs"), list) else {"outputs": []}
+
+
+def update_manifest(out: Path, records: Iterable[OutputRecord], generator: str) -> Path:
+    """Replace the entries of the files just built; keep those of other files still present."""
+    fresh = {r.path: asdict(r) for r in records}
+    kept = {
+        entry["path"]: entry for entry in read_manifest(out)["outputs"]
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str)
+        and entry["path"] not in fresh and (out / entry["path"]).is_file()
+    }
+    outputs = [value for _, value in sorted({**kept, **fresh}.items())]
+    document = {"generator": generator, "outputs": outputs}
+    text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    path = out / MANIFEST
+    write_atomic(path, text.encode("utf-8"))
+    return path

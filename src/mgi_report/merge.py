@@ -1,0 +1,44 @@
+"""Stage 3: resolve every key an edition needs through its locale's fallback chain."""
+
+from __future__ import annotations
+
+from .errors import UsageError
+from .model import Edition, EditionSpec, Project, Text, bcp47
+
+
+def fallback_chain(project: Project, locale: str) -> tuple[str, ...]:
+    """The locales tried in order for a key: the edition's own, then the source locale."""
+    source = project.structure.source_locale
+    return (locale,) if locale == source else (locale, source)
+
+
+def edition_keys(project: Project, spec: EditionSpec) -> list[str]:
+    """The keys an edition uses, in the order the source bundle lists them."""
+    own = {f"{spec.country}.{name}" for name in ("country", "partner", "author", "subject")}
+    own.add(f"{spec.country}.titles.{spec.report}")
+    wanted = ("domains.", "conventions.", f"{spec.country}.{spec.report}.")
+    source = project.bundles[project.structure.source_locale]
+    return [key for key in source.entries if key in own or key.startswith(wanted)]
+
+
+def merge(project: Project, spec: EditionSpec) -> Edition:
+    """Return the edition's content; which keys came from another language is recorded."""
+    if spec.country not in project.countries:
+        raise UsageError(f"unknown country {spec.country!r}")
+    if spec.report not in project.structure.reports:
+        raise UsageError(f"unknown report {spec.report!r}")
+    if spec.locale not in project.bundles:
+        raise UsageError(f"no content for locale {spec.locale!r}")
+    chain = fallback_chain(project, spec.locale)
+    texts: dict[str, Text] = {}
+    fallback: list[str] = []
+    for key in edition_keys(project, spec):
+        for locale in chain:
+            entry = project.bundles[locale].entries.get(key)
+            if entry is not None:
+                texts[key] = Text(key, entry.value, bcp47(locale))
+                if locale != spec.locale:
+                    fallback.append(key)
+                break
+    return Edition(spec, project.structure, project.countries[spec.country], texts,
+                   tuple(fallback))

@@ -1,0 +1,133 @@
+"""Plain data passed between the stages: loaded project, editions, results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+TextValue = str | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportType:
+    id: str
+    sections: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Convention:
+    id: str
+    year: int
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What every country and language shares: domains, report types, conventions."""
+
+    source_locale: str
+    domains: tuple[str, ...]
+    reports: Mapping[str, ReportType]
+    conventions: tuple[Convention, ...]
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    year: int | None
+    title: str
+    details: str | None
+    available: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    publisher: str
+    entries: tuple[SourceEntry, ...]
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country's language-independent facts."""
+
+    code: str
+    published: date
+    ratifications: Mapping[str, int]
+    sources: tuple[SourceGroup, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One translatable piece of wording, and where it was written."""
+
+    key: str
+    value: TextValue
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """All wording of one locale, keyed by dotted path (``kaz.snapshot.introduction``)."""
+
+    locale: str
+    entries: Mapping[str, Entry]
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything under a project root, loaded and validated."""
+
+    root: Path
+    structure: Structure
+    countries: Mapping[str, Country]
+    bundles: Mapping[str, Bundle]
+    input_files: tuple[Path, ...] = field(default=())
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        source = self.structure.source_locale
+        return (source, *sorted(loc for loc in self.bundles if loc != source))
+
+
+@dataclass(frozen=True)
+class EditionSpec:
+    """Which edition to make: one country, report type and locale."""
+
+    country: str
+    report: str
+    locale: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.country}/{self.report}.{self.locale}"
+
+
+@dataclass(frozen=True)
+class Text:
+    """Wording resolved for an edition, with the language it is actually in."""
+
+    key: str
+    value: TextValue
+    lang: str
+
+
+@dataclass(frozen=True)
+class Edition:
+    """An edition's merged content: every key resolved through the fallback chain."""
+
+    spec: EditionSpec
+    structure: Structure
+    country: Country
+    texts: Mapping[str, Text]
+    fallback_keys: tuple[str, ...]
+
+    @property
+    def lang(self) -> str:
+        return bcp47(self.spec.locale)
+
+
+def bcp47(locale: str) -> str:
+    """Babel's ``pt_BR`` as HTML's ``pt-BR``."""
+    return locale.replace("_", "-")

@@ -1,0 +1,267 @@
+"""Stage 4: turn an edition into one self-contained HTML document through Jinja2."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import math
+import mimetypes
+import re
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal
+from markupsafe import Markup, escape
+
+from .catalogs import translations
+from .errors import Problem, TemplateError
+from .markup import inline, plain
+from .model import Edition, Text
+from .paths import ProjectPaths
+
+log = logging.getLogger(__name__)
+
+CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
+ENTRY_TEMPLATE = "report.html.j2"
+
+
+@dataclass(frozen=True)
+class DomainView:
+    id: str
+    number: int
+    name: Text
+    title: Text
+    description: Text
+    findings: Mapping[str, Text]
+
+
+@dataclass(frozen=True)
+class ConventionRow:
+    id: str
+    name: Text
+    year: int
+    ratified: int | None
+
+
+@dataclass(frozen=True)
+class WheelSegment:
+    number: int
+    path: str
+    label_x: float
+    label_y: float
+
+
+def render_html(paths: ProjectPaths, edition: Edition) -> str:
+    """Render ``edition`` with the templates and catalog under ``paths``."""
+    env = environment(paths, edition.spec.locale)
+    try:
+        template = env.get_template(ENTRY_TEMPLATE)
+        return template.render(context(edition))
+    except jinja2.TemplateNotFound as exc:
+        where = paths.display(paths.templates / exc.name)
+        raise TemplateError([Problem(where, 0, "", "template not found")]) from None
+    except jinja2.TemplateSyntaxError as exc:
+        where = paths.display(paths.templates / (exc.name or ENTRY_TEMPLATE))
+        raise TemplateError([Problem(where, exc.lineno, "", f"syntax error: {exc.message}")]) \
+            from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError([_undefined_problem(paths, exc)]) from None
+
+
+def _undefined_problem(paths: ProjectPaths, exc: jinja2.UndefinedError) -> Problem:
+    """Locate an undefined variable at the template line Jinja was rendering."""
+    tb = exc.__traceback__
+    where, line = paths.display(paths.templates / ENTRY_TEMPLATE), 0
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(str(paths.templates)):
+            where, line = paths.display(Path(filename)), tb.tb_lineno
+        tb = tb.tb_next
+    return Problem(where, line, "", f"undefined: {exc.message}")
+
+
+def environment(paths: ProjectPaths, locale: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(paths.templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(paths, locale), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        md=_md,
+        text=_text,
+        lang_attr=_lang_attr,
+        date=lambda value, skeleton: format_skeleton(skeleton, value, locale=locale),
+        number=lambda value: format_decimal(value, locale=locale),
+        css_string=css_string,
+        css_label=css_label,
+        wrap=lambda value, width: textwrap.wrap(str(value), width),
+    )
+    env.globals.update(
+        stylesheet=lambda name: Markup(inline_stylesheet(paths, name)),
+        wheel=wheel,
+    )
+    return env
+
+
+def context(edition: Edition) -> dict[str, Any]:
+    texts = edition.texts
+    spec = edition.spec
+    prefix = f"{spec.country}.{spec.report}"
+
+    def text(key: str) -> Text:
+        return texts[key]
+
+    def optional(key: str) -> Text | None:
+        return texts.get(key)
+
+    domains = [
+        DomainView(
+            id=domain, number=number,
+            name=text(f"domains.{domain}.name"), title=text(f"domains.{domain}.title"),
+            description=text(f"domains.{domain}.description"),
+            findings={kind: found for kind in ("well_developed", "further_development")
+                      if (found := optional(f"{prefix}.findings.{domain}.{kind}"))},
+        )
+        for number, domain in enumerate(edition.structure.domains, start=1)
+    ]
+    conventions = [
+        ConventionRow(c.id, text(f"conventions.{c.id}"), c.year,
+                      edition.country.ratifications.get(c.id))
+        for c in edition.structure.conventions
+    ]
+    footnotes = {
+        key.rsplit(".", 1)[1]: value for key, value in texts.items()
+        if key.startswith(f"{prefix}.footnotes.")
+    }
+    return {
+        "edition": edition,
+        "lang": edition.lang,
+        "report": edition.structure.reports[spec.report],
+        "title": text(f"{spec.country}.titles.{spec.report}"),
+        "country_name": text(f"{spec.country}.country"),
+        "partner": text(f"{spec.country}.partner"),
+        "author": text(f"{spec.country}.author"),
+        "subject": text(f"{spec.country}.subject"),
+        "published": edition.country.published,
+        "introduction": optional(f"{prefix}.introduction"),
+        "disclaimer": optional(f"{prefix}.disclaimer"),
+        "notes": optional(f"{prefix}.notes"),
+        "footnotes": footnotes,
+        "footnote_numbers": {name: i for i, name in enumerate(footnotes, start=1)},
+        "domains": domains,
+        "conventions": conventions,
+        "sources": edition.country.sources,
+        "iso_date": edition.country.published.isoformat(),
+    }
+
+
+@jinja2.pass_context
+def _md(ctx: jinja2.runtime.Context, value: Text | str) -> Markup:
+    """Content text as HTML; footnote calls go through the template's ``footnote`` macro."""
+    raw = value.value if isinstance(value, Text) else value
+    if isinstance(raw, tuple):
+        raise TypeError("md takes one paragraph; loop over a list of paragraphs")
+    macro = ctx.get("footnote")
+    if macro is None:
+        return inline(raw)
+    return inline(raw, lambda name: Markup(macro(name)))
+
+
+def _text(value: Text | str) -> str:
+    """Content text as plain text, for attributes and metadata."""
+    raw = value.value if isinstance(value, Text) else value
+    return plain(" ".join(raw) if isinstance(raw, tuple) else raw)
+
+
+@jinja2.pass_context
+def _lang_attr(ctx: jinja2.runtime.Context, value: Text) -> Markup:
+    """` lang="en"` on text that fell back to another language than the page's."""
+    if value.lang == ctx["lang"]:
+        return Markup("")
+    return Markup(' lang="{}"').format(value.lang)
+
+
+def css_string(value: str) -> Markup:
+    """A CSS string literal that is safe inside a <style> element."""
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " .,:;!?()-–—/%'’" else f"\\{ord(ch):x} " for ch in value)
+    return Markup(f'"{escaped}"')
+
+
+def css_label(template: str, **counters: str) -> Markup:
+    """``"Page {page} of {pages}"`` as CSS ``content``: strings and ``counter()`` calls."""
+    names = "|".join(re.escape(name) for name in counters)
+    out = []
+    for index, part in enumerate(re.split(r"\{(" + names + r")\}", template)):
+        if index % 2:
+            out.append(Markup(f"counter({counters[part]})"))
+        elif part:
+            out.append(css_string(part))
+    return Markup(" ").join(out)
+
+
+def inline_stylesheet(paths: ProjectPaths, name: str) -> str:
+    """A stylesheet from templates/ with its ``url()`` assets embedded as data: URIs."""
+    path = (paths.templates / name).resolve()
+    if not path.is_relative_to(paths.templates.resolve()) or not path.is_file():
+        raise TemplateError([Problem(paths.display(paths.templates / name), 0, "",
+                                     "stylesheet not found in templates/")])
+    css = path.read_text(encoding="utf-8")
+
+    def embed(match: re.Match[str]) -> str:
+        url = match.group(2)
+        if url.startswith(("data:", "#")):
+            return match.group(0)
+        asset = (path.parent / url).resolve()
+        if "://" in url or not asset.is_relative_to(paths.templates.resolve()) \
+                or not asset.is_file():
+            log.warning("%s: refused asset %s (only files under templates/ are embedded)",
+                        paths.display(path), url)
+            return "url(about:invalid)"
+        mime = mimetypes.guess_type(asset.name)[0] or _FONT_TYPES.get(asset.suffix,
+                                                                     "application/octet-stream")
+        data = base64.b64encode(asset.read_bytes()).decode("ascii")
+        return f'url("data:{mime};base64,{data}")'
+
+    return CSS_URL.sub(embed, css)
+
+
+_FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf"}
+
+
+def wheel(count: int, outer: float, inner: float, gap: float = 1.5) -> list[WheelSegment]:
+    """Annular sectors of the domain wheel, clockwise from the top."""
+    segments = []
+    step = 2 * math.pi / count
+    for index in range(count):
+        start = -math.pi / 2 + index * step + math.radians(gap / 2)
+        end = start + step - math.radians(gap)
+        middle = (start + end) / 2
+        mid_radius = (outer + inner) / 2
+
+        def point(radius: float, angle: float) -> str:
+            return f"{radius * math.cos(angle):.2f} {radius * math.sin(angle):.2f}"
+
+        path = (f"M {point(outer, start)} A {outer} {outer} 0 0 1 {point(outer, end)} "
+                f"L {point(inner, end)} A {inner} {inner} 0 0 0 {point(inner, start)} Z")
+        segments.append(WheelSegment(index + 1, path,
+                                     round(mid_radius * math.cos(middle), 2),
+                                     round(mid_radius * math.sin(middle), 2)))
+    return segments
+
+
+def format_date(value: date, skeleton: str, locale: str) -> str:
+    return str(format_skeleton(skeleton, value, locale=locale))
+
+
+__all__ = ["context", "environment", "escape", "render_html"]

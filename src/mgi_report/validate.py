@@ -1,0 +1,295 @@
+"""Stage 2: check the raw files against the schemas and each other, then build the model.
+
+Every problem of a run is collected before anything is raised, so an editor fixes them all
+in one pass.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from babel import Locale, UnknownLocaleError
+
+from .errors import ContentError, Problem
+from .load import RawProject
+from .model import (
+    Bundle,
+    Convention,
+    Country,
+    Entry,
+    Project,
+    ReportType,
+    SourceEntry,
+    SourceGroup,
+    Structure,
+)
+from .yamlfile import KeyPath, YamlDocument, dotted
+
+FOOTNOTE_REF = re.compile(r"\[\^([a-z0-9-]+)\]")
+SPECIAL_BUNDLE_FILES = {"domains", "conventions"}
+COUNTRY_WORDING = {"country", "titles", "partner", "author", "subject"}
+
+
+def validate(raw: RawProject) -> Project:
+    """Return the validated project, or raise ContentError listing every problem."""
+    problems = list(raw.problems)
+    structure = _structure(raw.structure, problems) if raw.structure else None
+    if structure is None:
+        raise ContentError(problems)
+    countries = {
+        stem: country
+        for stem, doc in raw.countries.items()
+        if (country := _country(stem, doc, structure, problems)) is not None
+    }
+    bundles = {
+        locale: _bundle(locale, files, structure, countries, problems)
+        for locale, files in raw.bundles.items()
+    }
+    _check_completeness(raw, structure, countries, problems)
+    if problems:
+        raise ContentError(problems)
+    return Project(raw.paths.root, structure, countries, bundles, tuple(raw.files))
+
+
+@cache
+def _schema(name: str) -> dict[str, Any]:
+    text = resources.files(__package__).joinpath(f"schemas/{name}.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _relaxed(name: str) -> dict[str, Any]:
+    """The schema without 'required': translations may leave any key to the fallback."""
+    schema = copy.deepcopy(_schema(name))
+
+    def strip(node: Any) -> None:
+        if isinstance(node, dict):
+            node.pop("required", None)
+            for value in node.values():
+                strip(value)
+        elif isinstance(node, list):
+            for value in node:
+                strip(value)
+
+    strip(schema)
+    return schema
+
+
+def _schema_problems(doc: YamlDocument, schema: Mapping[str, Any]) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    problems = []
+    for error in validator.iter_errors(doc.data):
+        path: KeyPath = tuple(error.absolute_path)
+        problems.extend(_explain(doc, path, error))
+    return problems
+
+
+def _explain(doc: YamlDocument, path: KeyPath,
+             error: jsonschema.ValidationError) -> Iterator[Problem]:
+    kind, instance = error.validator, error.instance
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+        for key in instance:
+            if key not in allowed and not any(p.search(key) for p in patterns):
+                known = ", ".join(sorted(allowed))
+                hint = f" (expected one of: {known})" if known else ""
+                yield doc.problem((*path, key), f"unknown key {key!r}{hint}")
+    elif kind == "required" and isinstance(instance, dict):
+        for key in error.validator_value:
+            if key not in instance:
+                yield doc.problem(path, f"missing key {key!r}")
+    elif kind == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        yield doc.problem(path, f"expected {_article(expected)}, got {_typename(instance)}")
+    elif kind == "format":
+        yield doc.problem(path, f"{instance!r} is not a valid {error.validator_value} "
+                                "(write it as YYYY-MM-DD)")
+    elif kind == "pattern" and isinstance(instance, str):
+        yield doc.problem(path, f"{_short(instance)} is not allowed here "
+                                f"(control characters, spaces or characters outside "
+                                f"the pattern {error.validator_value})")
+    elif kind == "propertyNames":
+        yield doc.problem(path, f"{_short(instance)} is not a valid id "
+                                "(lower-case letters, digits and '-')")
+    elif kind in {"maxLength", "minLength"}:
+        limit = error.validator_value
+        yield doc.problem(path, "empty text" if limit == 1 and kind == "minLength"
+                          else f"text longer than {limit} characters")
+    else:
+        yield doc.problem(path, error.message)
+
+
+def _article(name: str) -> str:
+    return f"an {name}" if name[0] in "aeiou" else f"a {name}"
+
+
+def _typename(value: Any) -> str:
+    names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false",
+             int: "a number", float: "a number", type(None): "nothing"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…'"
+
+
+def _structure(doc: YamlDocument, problems: list[Problem]) -> Structure | None:
+    found = _schema_problems(doc, _schema("structure"))
+    problems.extend(found)
+    if found:
+        return None
+    data = doc.data
+    seen: set[str] = set()
+    for i, item in enumerate(data["conventions"]):
+        if item["id"] in seen:
+            problems.append(doc.problem(("conventions", i, "id"),
+                                        f"convention {item['id']!r} listed twice"))
+        seen.add(item["id"])
+    try:
+        Locale.parse(data["source_locale"])
+    except (ValueError, UnknownLocaleError):
+        problems.append(doc.problem(("source_locale",), "not a locale Babel knows"))
+    return Structure(
+        source_locale=data["source_locale"],
+        domains=tuple(data["domains"]),
+        reports={rid: ReportType(rid, tuple(r["sections"])) for rid, r in data["reports"].items()},
+        conventions=tuple(Convention(c["id"], c["year"]) for c in data["conventions"]),
+    )
+
+
+def _country(stem: str, doc: YamlDocument, structure: Structure,
+             problems: list[Problem]) -> Country | None:
+    found = _schema_problems(doc, _schema("country"))
+    problems.extend(found)
+    if found:
+        return None
+    data = doc.data
+    if data["code"] != stem:
+        problems.append(doc.problem(("code",), f"code {data['code']!r} does not match the "
+                                               f"file name {stem!r}"))
+    known = {c.id for c in structure.conventions}
+    for conv in data["ratifications"]:
+        if conv not in known:
+            problems.append(doc.problem(("ratifications", conv),
+                                        f"unknown convention {conv!r} (see structure.yaml)"))
+    sources = tuple(
+        SourceGroup(group["publisher"], tuple(
+            SourceEntry(e["year"], e["title"], e.get("details"), e.get("available", "from"),
+                        e["url"])
+            for e in group["entries"]))
+        for group in data["sources"])
+    return Country(stem, date.fromisoformat(data["published"]), dict(data["ratifications"]),
+                   sources)
+
+
+def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure,
+            countries: Mapping[str, Country], problems: list[Problem]) -> Bundle:
+    entries: dict[str, Entry] = {}
+    is_source = locale == structure.source_locale
+    for stem, doc in files.items():
+        try:
+            Locale.parse(locale)
+        except (ValueError, UnknownLocaleError):
+            problems.append(doc.problem((), f"folder {locale!r} is not a locale Babel knows"))
+            continue
+        kind = stem if stem in SPECIAL_BUNDLE_FILES else "country"
+        if kind == "country" and stem not in countries:
+            problems.append(doc.problem((), f"no country {stem!r} in content/countries/"))
+            continue
+        schema = {"$ref": f"#/$defs/{kind}", "$defs": _schema("bundle")["$defs"]}
+        if not is_source:
+            schema = {"$ref": f"#/$defs/{kind}", "$defs": _relaxed("bundle")["$defs"]}
+        found = _schema_problems(doc, schema)
+        problems.extend(found)
+        if found:
+            continue
+        problems.extend(_references(kind, doc, structure, is_source))
+        for path, value in _leaves(doc.data, (stem,)):
+            key = dotted(path)
+            entries[key] = Entry(key, value, doc.file, doc.line_of(path[1:]))
+    return Bundle(locale, entries)
+
+
+def _references(kind: str, doc: YamlDocument, structure: Structure,
+                is_source: bool) -> Iterator[Problem]:
+    """Ids a bundle uses must exist in the structure; the source bundle must cover them all."""
+    data = doc.data
+    if kind == "domains":
+        yield from _ids(doc, (), data, structure.domains, "domain", is_source)
+    elif kind == "conventions":
+        yield from _ids(doc, (), data, [c.id for c in structure.conventions], "convention",
+                        is_source)
+    else:
+        reports = list(structure.reports)
+        yield from _ids(doc, ("titles",), data.get("titles", {}), reports, "report", is_source)
+        present = [k for k in data if k not in COUNTRY_WORDING]
+        for rid in present:
+            if rid not in structure.reports:
+                yield doc.problem((rid,), f"unknown report type {rid!r} "
+                                          f"(known: {', '.join(reports)})")
+                continue
+            report = data[rid]
+            yield from _ids(doc, (rid, "findings"), report.get("findings", {}),
+                            structure.domains, "domain", is_source)
+            defined = set(report.get("footnotes", {}))
+            for path, value in _leaves(report, (rid,)):
+                texts = value if isinstance(value, tuple) else (value,)
+                for text in texts:
+                    for ref in FOOTNOTE_REF.findall(text):
+                        if ref not in defined and is_source:
+                            yield doc.problem(path, f"footnote [^{ref}] is not defined under "
+                                                    f"{rid}.footnotes")
+        if is_source:
+            for rid in reports:
+                if rid not in data:
+                    yield doc.problem((), f"missing key {rid!r} (wording for report {rid!r})")
+
+
+def _ids(doc: YamlDocument, path: KeyPath, mapping: Mapping[str, Any], known: Any,
+         what: str, require_all: bool) -> Iterator[Problem]:
+    known = list(known)
+    for key in mapping:
+        if key not in known:
+            yield doc.problem((*path, key), f"unknown {what} {key!r} (known: {', '.join(known)})")
+    if require_all:
+        for key in known:
+            if key not in mapping:
+                yield doc.problem(path, f"missing {what} {key!r}")
+
+
+def _leaves(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str | tuple[str, ...]]]:
+    """Translatable units: a string, or a list of paragraphs taken as one unit."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _leaves(value, (*path, key))
+    elif isinstance(data, list):
+        yield path, tuple(data)
+    elif isinstance(data, str):
+        yield path, data
+
+
+def _check_completeness(raw: RawProject, structure: Structure,
+                        countries: Mapping[str, Country], problems: list[Problem]) -> None:
+    source = structure.source_locale
+    source_files = raw.bundles.get(source)
+    where = raw.paths.display(raw.paths.content / source)
+    if source_files is None:
+        problems.append(Problem(where, 0, "", f"the source locale {source!r} has no bundle"))
+        return
+    for name in [*sorted(SPECIAL_BUNDLE_FILES), *countries]:
+        if name not in source_files:
+            problems.append(Problem(f"{where}/{name}.yaml", 0, "", "file not found: the source "
+                                    "locale must have every piece of wording"))

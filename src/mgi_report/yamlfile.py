@@ -1,0 +1,103 @@
+"""Read YAML keeping the line of every key, so problems can point at file:line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+KeyPath = tuple[str | int, ...]
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed YAML file: its data, and the line where each key path starts."""
+
+    file: str
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line_of(self, path: KeyPath) -> int:
+        """The line of the deepest part of ``path`` that exists in the file."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return 1
+
+    def problem(self, path: KeyPath, message: str) -> Problem:
+        return Problem(self.file, self.line_of(path), dotted(path), message)
+
+
+def dotted(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _Constructor(yaml.SafeLoader):
+    """SafeLoader whose timestamps stay strings: dates are checked by the schema."""
+
+
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str
+)
+
+
+def load_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse ``path``; return the document, or None and the problems that stopped it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return None, [Problem(display, line, "", "not valid UTF-8 text")]
+    except OSError as exc:
+        return None, [Problem(display, 0, "", f"cannot read: {exc.strerror}")]
+    loader = _Constructor(text)
+    try:
+        node = loader.get_single_node()
+        lines: dict[KeyPath, int] = {}
+        data = _construct(loader, node, (), lines) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        return None, [Problem(display, line, "", f"YAML syntax error: {exc.problem}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(display, 1, "", f"YAML error: {exc}")]
+    except _TooDeep as exc:
+        return None, [Problem(display, exc.line, "", f"nested deeper than {MAX_DEPTH} levels")]
+    finally:
+        loader.dispose()
+    return YamlDocument(display, data, lines), []
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath,
+               lines: dict[KeyPath, int]) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if len(path) > MAX_DEPTH:
+        raise _TooDeep(node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in result:
+                raise yaml.MarkedYAMLError(
+                    problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            result[key] = _construct(loader, value_node, (*path, key), lines)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(loader, item, (*path, i), lines) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
