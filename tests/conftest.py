@@ -1,0 +1,84 @@
+"""Shared fixtures: the real project is built once per session and every test reads it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from mgi_report import build
+from mgi_report.build import BuildResult
+from mgi_report.inspect import PdfText, html_text, pdf_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+PROJECT_DIRS = ("content", "templates", "locale")
+
+
+@dataclass(frozen=True)
+class BuiltEdition:
+    """One edition of the session build: its files and the text a reader sees."""
+
+    name: str
+    pdf: bytes
+    html: str
+    pdf_text: PdfText
+    html_text: str
+
+
+@dataclass(frozen=True)
+class SessionBuild:
+    out: Path
+    result: BuildResult
+
+    def edition(self, country: str, report: str, locale: str) -> BuiltEdition:
+        base = self.out / country / f"{report}.{locale}"
+        pdf = base.with_suffix(base.suffix + ".pdf").read_bytes()
+        html = base.with_suffix(base.suffix + ".html").read_text(encoding="utf-8")
+        return BuiltEdition(f"{country}/{report}.{locale}", pdf, html, pdf_text(pdf),
+                            html_text(html))
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> SessionBuild:
+    out = tmp_path_factory.mktemp("build")
+    return SessionBuild(out, build(ROOT, out))
+
+
+@pytest.fixture(scope="session")
+def snapshot_en(built: SessionBuild) -> BuiltEdition:
+    return built.edition("kaz", "snapshot", "en")
+
+
+@pytest.fixture(scope="session")
+def profile_en(built: SessionBuild) -> BuiltEdition:
+    return built.edition("kaz", "profile", "en")
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's content, templates and catalogs, to break on purpose."""
+    for name in PROJECT_DIRS:
+        shutil.copytree(ROOT / name, target / name)
+    return target
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def edit(project_copy: Path) -> Callable[[str, str, str], Path]:
+    """Replace one exact snippet in a file of the project copy (the snippet must exist)."""
+
+    def replace(relative: str, old: str, new: str) -> Path:
+        path = project_copy / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return path
+
+    return replace
