@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from seeds import profile_findings, snapshot_passages
 
 from conftest import BuiltEdition
 from mgi_report.inspect import normalize
+from seeds import profile_findings, snapshot_passages
 
 WEB_ONLY = {"Click the icons on the wheel to explore the key findings."}
 

@@ -5,8 +5,8 @@ The public API is what this module exports; the CLI is a thin layer over it.
 
 __version__ = "0.1.0"
 
-from .build import BuildResult, build, load_project, select  # noqa: E402
-from .errors import (  # noqa: E402
+from .build import BuildResult, build, load_project, select
+from .errors import (
     BuildError,
     ContentError,
     InputError,
@@ -15,10 +15,10 @@ from .errors import (  # noqa: E402
     TemplateError,
     UsageError,
 )
-from .merge import merge  # noqa: E402
-from .model import Edition, EditionSpec, Project  # noqa: E402
-from .render import render_html  # noqa: E402
-from .write import PDF_VARIANTS  # noqa: E402
+from .merge import merge
+from .model import Edition, EditionSpec, Project
+from .render import render_html
+from .write import PDF_VARIANTS
 
 __all__ = [
     "PDF_VARIANTS",

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from io import BytesIO
-from typing import Any
+from typing import Any, ClassVar
 
 from pypdf import PdfReader
 
@@ -84,17 +84,19 @@ def outline(data: bytes) -> list[OutlineItem]:
             if isinstance(node, list):
                 walk(node, level + 1)
             else:
-                items.append(OutlineItem(str(node.title),
-                                         reader.get_destination_page_number(node) + 1, level))
+                page = reader.get_destination_page_number(node)
+                items.append(OutlineItem(str(node.title), -1 if page is None else page + 1,
+                                         level))
 
     walk(reader.outline, 1)
     return items
 
 
 class _TextExtractor(HTMLParser):
-    SKIP = {"style", "script", "head", "title"}
-    BLOCK = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "figcaption",
-             "tspan", "header", "section", "nav", "aside", "ol", "ul", "table", "br"}
+    SKIP: ClassVar[frozenset[str]] = frozenset({"style", "script", "head", "title"})
+    BLOCK: ClassVar[frozenset[str]] = frozenset({
+        "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "figcaption",
+        "tspan", "header", "section", "nav", "aside", "ol", "ul", "table", "br"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -33,7 +33,8 @@ def load_raw(root: Path) -> RawProject:
     paths = ProjectPaths(root)
     raw = RawProject(paths)
     if not paths.content.is_dir():
-        raw.problems.append(Problem(paths.display(paths.content), 0, "", "content folder not found"))
+        where = paths.display(paths.content)
+        raw.problems.append(Problem(where, 0, "", "content folder not found"))
         return raw
     if paths.structure.is_file():
         raw.structure = raw.read(paths.structure)

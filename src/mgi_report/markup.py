@@ -18,8 +18,12 @@ FOOTNOTE_REF = re.compile(r"\[\^([a-z0-9-]+)\]")
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable(["image", "html_inline", "autolink", "backticks"])
-    md.validateLink = lambda url: bool(SAFE_LINK.match(url.strip()))
+    md.validateLink = _safe_link  # type: ignore[method-assign]
     return md
+
+
+def _safe_link(url: str) -> bool:
+    return bool(SAFE_LINK.match(url.strip()))
 
 
 def inline(text: str, footnote: Callable[[str], Markup] | None = None) -> Markup:

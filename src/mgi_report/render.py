@@ -10,14 +10,13 @@ import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .catalogs import translations
 from .errors import Problem, TemplateError
@@ -64,7 +63,7 @@ def render_html(paths: ProjectPaths, edition: Edition) -> str:
         template = env.get_template(ENTRY_TEMPLATE)
         return template.render(context(edition))
     except jinja2.TemplateNotFound as exc:
-        where = paths.display(paths.templates / exc.name)
+        where = paths.display(paths.templates / str(exc.name))
         raise TemplateError([Problem(where, 0, "", "template not found")]) from None
     except jinja2.TemplateSyntaxError as exc:
         where = paths.display(paths.templates / (exc.name or ENTRY_TEMPLATE))
@@ -165,10 +164,25 @@ def context(edition: Edition) -> dict[str, Any]:
     }
 
 
+def _defined(value: Any) -> Any:
+    """Filters raise Jinja's own error for undefined input, so it is reported as such."""
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
+    return value
+
+
+def _raw(value: Any) -> str | tuple[str, ...]:
+    value = _defined(value)
+    raw = value.value if isinstance(value, Text) else value
+    if isinstance(raw, str | tuple):
+        return raw
+    return str(raw)
+
+
 @jinja2.pass_context
 def _md(ctx: jinja2.runtime.Context, value: Text | str) -> Markup:
     """Content text as HTML; footnote calls go through the template's ``footnote`` macro."""
-    raw = value.value if isinstance(value, Text) else value
+    raw = _raw(value)
     if isinstance(raw, tuple):
         raise TypeError("md takes one paragraph; loop over a list of paragraphs")
     macro = ctx.get("footnote")
@@ -179,14 +193,14 @@ def _md(ctx: jinja2.runtime.Context, value: Text | str) -> Markup:
 
 def _text(value: Text | str) -> str:
     """Content text as plain text, for attributes and metadata."""
-    raw = value.value if isinstance(value, Text) else value
+    raw = _raw(value)
     return plain(" ".join(raw) if isinstance(raw, tuple) else raw)
 
 
 @jinja2.pass_context
 def _lang_attr(ctx: jinja2.runtime.Context, value: Text) -> Markup:
     """` lang="en"` on text that fell back to another language than the page's."""
-    if value.lang == ctx["lang"]:
+    if _defined(value).lang == ctx["lang"]:
         return Markup("")
     return Markup(' lang="{}"').format(value.lang)
 
@@ -194,7 +208,7 @@ def _lang_attr(ctx: jinja2.runtime.Context, value: Text) -> Markup:
 def css_string(value: str) -> Markup:
     """A CSS string literal that is safe inside a <style> element."""
     escaped = "".join(
-        ch if ch.isalnum() or ch in " .,:;!?()-–—/%'’" else f"\\{ord(ch):x} " for ch in value)
+        f"\\{ord(ch):x} " if ch in '\\"<>&' or not ch.isprintable() else ch for ch in value)
     return Markup(f'"{escaped}"')
 
 
@@ -260,8 +274,3 @@ def wheel(count: int, outer: float, inner: float, gap: float = 1.5) -> list[Whee
     return segments
 
 
-def format_date(value: date, skeleton: str, locale: str) -> str:
-    return str(format_skeleton(skeleton, value, locale=locale))
-
-
-__all__ = ["context", "environment", "escape", "render_html"]

@@ -44,13 +44,14 @@ def validate(raw: RawProject) -> Project:
     structure = _structure(raw.structure, problems) if raw.structure else None
     if structure is None:
         raise ContentError(problems)
+    parsed_countries = set(raw.countries)
     countries = {
         stem: country
         for stem, doc in raw.countries.items()
         if (country := _country(stem, doc, structure, problems)) is not None
     }
     bundles = {
-        locale: _bundle(locale, files, structure, countries, problems)
+        locale: _bundle(locale, files, structure, parsed_countries, problems)
         for locale, files in raw.bundles.items()
     }
     _check_completeness(raw, structure, countries, problems)
@@ -87,7 +88,7 @@ def _relaxed(name: str) -> dict[str, Any]:
 def _schema_problems(doc: YamlDocument, schema: Mapping[str, Any]) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-    problems = []
+    problems: list[Problem] = []
     for error in validator.iter_errors(doc.data):
         path: KeyPath = tuple(error.absolute_path)
         problems.extend(_explain(doc, path, error))
@@ -97,34 +98,35 @@ def _schema_problems(doc: YamlDocument, schema: Mapping[str, Any]) -> list[Probl
 def _explain(doc: YamlDocument, path: KeyPath,
              error: jsonschema.ValidationError) -> Iterator[Problem]:
     kind, instance = error.validator, error.instance
+    schema: Any = error.schema
+    expected: Any = error.validator_value
     if kind == "additionalProperties" and isinstance(instance, dict):
-        allowed = set(error.schema.get("properties", {}))
-        patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+        allowed = set(schema.get("properties", {}))
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
         for key in instance:
             if key not in allowed and not any(p.search(key) for p in patterns):
                 known = ", ".join(sorted(allowed))
                 hint = f" (expected one of: {known})" if known else ""
                 yield doc.problem((*path, key), f"unknown key {key!r}{hint}")
     elif kind == "required" and isinstance(instance, dict):
-        for key in error.validator_value:
+        for key in expected:
             if key not in instance:
                 yield doc.problem(path, f"missing key {key!r}")
     elif kind == "type":
-        expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         yield doc.problem(path, f"expected {_article(expected)}, got {_typename(instance)}")
     elif kind == "format":
-        yield doc.problem(path, f"{instance!r} is not a valid {error.validator_value} "
+        yield doc.problem(path, f"{instance!r} is not a valid {expected} "
                                 "(write it as YYYY-MM-DD)")
     elif kind == "pattern" and isinstance(instance, str):
         yield doc.problem(path, f"{_short(instance)} is not allowed here "
                                 f"(control characters, spaces or characters outside "
-                                f"the pattern {error.validator_value})")
+                                f"the pattern {expected})")
     elif kind == "propertyNames":
         yield doc.problem(path, f"{_short(instance)} is not a valid id "
                                 "(lower-case letters, digits and '-')")
     elif kind in {"maxLength", "minLength"}:
-        limit = error.validator_value
+        limit = expected
         yield doc.problem(path, "empty text" if limit == 1 and kind == "minLength"
                           else f"text longer than {limit} characters")
     else:
@@ -196,7 +198,7 @@ def _country(stem: str, doc: YamlDocument, structure: Structure,
 
 
 def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure,
-            countries: Mapping[str, Country], problems: list[Problem]) -> Bundle:
+            countries: set[str], problems: list[Problem]) -> Bundle:
     entries: dict[str, Entry] = {}
     is_source = locale == structure.source_locale
     for stem, doc in files.items():
@@ -289,7 +291,8 @@ def _check_completeness(raw: RawProject, structure: Structure,
     if source_files is None:
         problems.append(Problem(where, 0, "", f"the source locale {source!r} has no bundle"))
         return
+    folder = raw.paths.content / source
     for name in [*sorted(SPECIAL_BUNDLE_FILES), *countries]:
-        if name not in source_files:
+        if not (folder / f"{name}.yaml").is_file():
             problems.append(Problem(f"{where}/{name}.yaml", 0, "", "file not found: the source "
                                     "locale must have every piece of wording"))

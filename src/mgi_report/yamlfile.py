@@ -44,9 +44,8 @@ class _Constructor(yaml.SafeLoader):
     """SafeLoader whose timestamps stay strings: dates are checked by the schema."""
 
 
-_Constructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str
-)
+_Constructor.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
 
 
 def load_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Problem]]:

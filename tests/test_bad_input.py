@@ -1,0 +1,138 @@
+"""Bad input: one line per problem naming file, line and key; exit 2; nothing written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mgi_report.cli import main
+
+Edit = Callable[[str, str, str], Path]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    status = main(list(args))
+    return status, capsys.readouterr().err
+
+
+def check(capsys: pytest.CaptureFixture[str], root: Path) -> tuple[int, list[str]]:
+    status, err = run(capsys, "check", "--root", str(root))
+    return status, err.strip().splitlines()
+
+
+def test_the_real_content_checks_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import ROOT
+
+    status, lines = check(capsys, ROOT)
+    assert status == 0
+    assert lines == ["content OK: 1 countries, 1 locales, 2 report types"]
+
+
+def test_broken_yaml_names_file_and_line(project_copy: Path, edit: Edit,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/en/kaz.yaml", "partner: The Economist", "partner: [The Economist")
+    status, lines = check(capsys, project_copy)
+    assert status == 2
+    assert len(lines) == 1
+    assert lines[0].startswith("content/en/kaz.yaml:")
+    assert "YAML syntax error" in lines[0]
+    assert "Traceback" not in "\n".join(lines)
+
+
+def test_unknown_key_names_the_key_and_its_line(project_copy: Path, edit: Edit,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/countries/kaz.yaml", "code: kaz\n", "code: kaz\ncolour: blue\n")
+    status, lines = check(capsys, project_copy)
+    assert status == 2
+    assert lines == ["content/countries/kaz.yaml:3: colour: unknown key 'colour' (expected "
+                     "one of: code, published, ratifications, sources)"]
+
+
+def test_unknown_domain_id_is_reported_with_the_known_ones(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    path = edit("content/en/kaz.yaml", "    crises:\n", "    crisis:\n")
+    line = path.read_text(encoding="utf-8").splitlines().index("    crisis:") + 1
+    status, lines = check(capsys, project_copy)
+    assert status == 2
+    assert f"content/en/kaz.yaml:{line}: kaz.snapshot.findings.crisis: unknown domain " \
+           "'crisis'" in lines[0] or any(
+        f"content/en/kaz.yaml:{line}:" in entry and "unknown domain 'crisis'" in entry
+        for entry in lines)
+    assert any("missing domain 'crises'" in entry for entry in lines)
+
+
+def test_a_date_that_is_not_a_date(project_copy: Path, edit: Edit,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/countries/kaz.yaml", "published: 2018-05-01", "published: 2018-13-01")
+    status, lines = check(capsys, project_copy)
+    assert status == 2
+    assert lines == ["content/countries/kaz.yaml:3: published: '2018-13-01' is not a valid "
+                     "date (write it as YYYY-MM-DD)"]
+
+
+def test_every_problem_of_a_run_is_listed(project_copy: Path, edit: Edit,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/countries/kaz.yaml", "  refugees: 1999", "  refugee: 1999")
+    edit("content/en/domains.yaml", "  name: Partnerships", "  name: 42")
+    edit("content/en/conventions.yaml", "crc:", "crc-1989:")
+    status, lines = check(capsys, project_copy)
+    assert status == 2
+    text = "\n".join(lines)
+    assert "content/countries/kaz.yaml:" in text and "unknown convention 'refugee'" in text
+    assert "partnerships.name: expected a string, got a number" in text
+    assert "unknown convention 'crc-1989'" in text and "missing convention 'crc'" in text
+
+
+def test_wrong_type_says_what_was_expected(project_copy: Path, edit: Edit,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = edit("content/en/kaz.yaml", "partner: The Economist Intelligence Unit",
+                "partner:\n  - The Economist Intelligence Unit")
+    line = path.read_text(encoding="utf-8").splitlines().index("partner:") + 1
+    status, lines = check(capsys, project_copy)
+    assert status == 2
+    assert lines == [f"content/en/kaz.yaml:{line}: partner: expected a string, got a list"]
+
+
+def test_missing_template_is_bad_input_and_leaves_the_output_folder_as_it_was(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project_copy / "templates/sections/snapshot/sources.html.j2").unlink()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("earlier build", encoding="utf-8")
+    status, err = run(capsys, "build", "--root", str(project_copy), "--out", str(out),
+                      "--format", "html")
+    assert status == 2
+    assert err.strip().splitlines() == [
+        "templates/sections/sources.html.j2: template not found"]
+    assert sorted(p.name for p in out.rglob("*")) == ["keep.txt"]
+
+
+def test_undefined_variable_in_a_template_names_template_and_line(
+        project_copy: Path, edit: Edit, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    edit("templates/sections/cover.html.j2", "{{ subject|md }}", "{{ subtitle|md }}")
+    status, err = run(capsys, "build", "--root", str(project_copy), "--out",
+                      str(tmp_path / "out"), "--format", "html")
+    assert status == 2
+    assert err.strip() == "templates/sections/cover.html.j2:2: undefined: 'subtitle' is undefined"
+    assert not (tmp_path / "out").exists()
+
+
+def test_debug_shows_the_traceback(project_copy: Path, edit: Edit,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/countries/kaz.yaml", "published: 2018-05-01", "published: soon")
+    status, err = run(capsys, "check", "--root", str(project_copy), "--debug")
+    assert status == 2
+    assert "Traceback" in err and "ContentError" in err
+
+
+def test_unknown_locale_on_the_command_line_is_a_usage_error(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    status, err = run(capsys, "build", "--root", str(ROOT), "--locale", "xx",
+                      "--out", str(tmp_path))
+    assert status == 2
+    assert err.strip() == "mgi-report: unknown locale 'xx' (known: en)"

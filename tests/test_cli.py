@@ -1,0 +1,60 @@
+"""The command line is a thin layer: help for every command, progress, quiet, variants."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT
+from mgi_report.cli import main, parser
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_every_command_has_help_and_accepts_root(command: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "--root" in out and "--debug" in out
+
+
+def test_commands_are_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sub = next(a for a in parser()._actions if a.dest == "command")
+    for name in sub.choices:  # type: ignore[union-attr]
+        assert f"mgi-report {name}" in readme
+
+
+def test_build_reports_progress_per_edition_and_quiet_silences_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["build", "--root", str(ROOT), "--report", "profile", "--format", "html",
+            "--out", str(tmp_path)]
+    assert main(args) == 0
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0].startswith("built kaz/profile.en: html in ")
+    assert lines[-1].startswith("wrote 1 files")
+    assert (tmp_path / "kaz/profile.en.html").is_file()
+    assert not (tmp_path / "kaz/profile.en.pdf").exists()
+    assert main([*args, "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_pdf_variant_option_chooses_pdf_a(tmp_path: Path) -> None:
+    assert main(["build", "--root", str(ROOT), "--report", "profile", "--format", "pdf",
+                 "--pdf-variant", "pdf/a-3u", "--out", str(tmp_path), "--quiet"]) == 0
+    reader = PdfReader(BytesIO((tmp_path / "kaz/profile.en.pdf").read_bytes()))
+    xmp = cast(Any, reader.trailer)["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "pdfaid" in xmp and "3" in xmp.split("pdfaid:part")[1][:4]
+
+
+def test_unknown_pdf_variant_is_a_usage_error(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["build", "--root", str(ROOT), "--pdf-variant", "pdf/z", "--out",
+                   str(tmp_path)])
+    assert status == 2
+    assert "unknown PDF variant 'pdf/z'" in capsys.readouterr().err
