@@ -50,7 +50,8 @@ def test_headings_start_at_h1_and_never_skip_a_level(edition: BuiltEdition) -> N
 
 def test_nothing_is_loaded_from_outside_the_file(edition: BuiltEdition) -> None:
     tags = parsed(edition.html).tags
-    assert not [t for t, _ in tags if t in {"script", "link", "img", "iframe", "object"}]
+    assert not [t for t, _ in tags if t in {"script", "img", "iframe", "object"}]
+    assert all(attrs.get("rel") == "alternate" for tag, attrs in tags if tag == "link")
     for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", edition.html):
         assert url.startswith("data:"), url
     assert "@import" not in edition.html

@@ -10,15 +10,18 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from babel import Locale
+
 from . import __version__
-from .catalogs import catalog_path
-from .errors import BuildError, UsageError
+from .catalogs import catalog_path, read_catalog
+from .errors import BuildError, InputError, Problem, UsageError
 from .load import load_raw
 from .manifest import OutputRecord, sha256, update_manifest
 from .merge import fallback_chain, merge
-from .model import Edition, EditionSpec, Project
+from .model import Edition, EditionSpec, Project, bcp47
 from .paths import ProjectPaths
-from .render import render_html
+from .render import Alternate, RenderOptions, render_html
+from .translate.status import content_state
 from .validate import validate
 from .write import DEFAULT_PDF_VARIANT, FORMATS, pdf_variant, write_atomic
 
@@ -81,20 +84,29 @@ def content_hashes(edition: Edition) -> dict[str, str]:
 def build(root: Path | str = ".", out: Path | str = "build", *,
           countries: Sequence[str] | None = None, reports: Sequence[str] | None = None,
           locales: Sequence[str] | None = None, formats: Sequence[str] | None = None,
-          variant: str = DEFAULT_PDF_VARIANT) -> BuildResult:
-    """Build the chosen editions into ``out``; nothing is written unless all succeed."""
+          variant: str = DEFAULT_PDF_VARIANT, mark_fallback: bool = False,
+          strict: bool = False) -> BuildResult:
+    """Build the chosen editions into ``out``; nothing is written unless all succeed.
+
+    ``mark_fallback`` highlights text shown in a fallback language (for review);
+    ``strict`` refuses to build with outdated translations.
+    """
     root, out = Path(root).resolve(), Path(out)
     project = load_project(root)
     specs = select(project, countries, reports, locales)
     chosen_formats = _choose("format", formats, list(FORMATS))
     pdf_variant(variant)
     paths = ProjectPaths(root)
+    editions = [merge(project, spec) for spec in specs]
+    if strict:
+        _refuse_outdated(project, editions)
     pending: list[tuple[Path, bytes, OutputRecord]] = []
-    for spec in specs:
+    for edition in editions:
+        spec = edition.spec
         started = time.perf_counter()
-        edition = merge(project, spec)
-        html = render_html(paths, edition)
-        identity = inputs_hash(project, edition, variant)
+        options = RenderOptions(alternates(project, spec), mark_fallback)
+        html = render_html(paths, edition, options)
+        identity = inputs_hash(project, edition, f"{variant}\0{mark_fallback}")
         described = []
         for fmt in chosen_formats:
             data = _make(fmt, html, paths, variant, identity, spec)
@@ -106,15 +118,46 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
                 sha256=sha256(data), bytes=len(data), pages=pages,
                 fallback_keys=edition.fallback_keys, content=content_hashes(edition))))
             described.append(f"{fmt} ({pages} pages)" if pages else fmt)
-        log.info("built %s: %s in %.1f s%s", spec.name, ", ".join(described),
-                 time.perf_counter() - started,
-                 f"; {len(edition.fallback_keys)} keys fall back" if edition.fallback_keys
-                 else "")
+        log.info("built %s: %s in %.1f s", spec.name, ", ".join(described),
+                 time.perf_counter() - started)
+        if edition.fallback_keys:
+            log.info("  %s: %d keys fall back to another language: %s", spec.name,
+                     len(edition.fallback_keys), ", ".join(edition.fallback_keys))
     for path, data, _ in pending:
         write_atomic(path, data)
     records = tuple(record for _, _, record in pending)
     manifest = update_manifest(out, records, f"mgi-report {__version__}")
     return BuildResult(records, manifest)
+
+
+def alternates(project: Project, spec: EditionSpec) -> tuple[Alternate, ...]:
+    """The same report in every locale of the project, named in its own language."""
+    return tuple(
+        Alternate(locale, bcp47(locale), Locale.parse(locale).get_display_name(locale) or locale,
+                  f"{spec.report}.{locale}.html", locale == spec.locale)
+        for locale in project.locales)
+
+
+def _refuse_outdated(project: Project, editions: list[Edition]) -> None:
+    paths = ProjectPaths(project.root)
+    problems = []
+    for edition in editions:
+        for key, text in edition.texts.items():
+            locale = text.lang.replace("-", "_")
+            if locale != project.structure.source_locale and \
+                    content_state(project, locale, key) == "outdated":
+                entry = project.bundles[locale].entries[key]
+                problems.append(Problem(entry.file, entry.line, key,
+                                        "outdated translation: the source wording changed "
+                                        "since it was translated (--strict)"))
+        catalog = read_catalog(paths, edition.spec.locale)
+        for message in catalog:
+            if message.id and message.fuzzy:
+                problems.append(Problem(paths.display(catalog_path(paths, edition.spec.locale)),
+                                        message.lineno or 0, f"msgid {message.id!r}",
+                                        "fuzzy (outdated) interface translation (--strict)"))
+    if problems:
+        raise InputError(problems)
 
 
 def _make(fmt: str, html: str, paths: ProjectPaths, variant: str, identity: str,

@@ -5,6 +5,7 @@ Catalogs are compiled in memory at build time, so there is no .mo file to forget
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -39,7 +40,8 @@ def _read(path: Path, where: str, locale: str, _mtime: int) -> Catalog:
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=locale, abort_invalid=True)
     except PoFileError as exc:
-        raise InputError([Problem(where, exc.lineno, "", f"PO syntax error: {exc}")]) from None
+        syntax = f"PO syntax error: {po_error(exc)}"
+        raise InputError([Problem(where, exc.lineno + 1, "", syntax)]) from None
     except UnicodeDecodeError:
         raise InputError([Problem(where, 0, "", "not valid UTF-8 text")]) from None
     problems = []
@@ -50,6 +52,11 @@ def _read(path: Path, where: str, locale: str, _mtime: int) -> Catalog:
     if problems:
         raise InputError(problems)
     return catalog
+
+
+def po_error(exc: PoFileError) -> str:
+    """Babel's message without its own zero-based "on N" line suffix."""
+    return re.sub(r" on \d+$", "", str(exc))
 
 
 def translations(paths: ProjectPaths, locale: str) -> Translations:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import traceback
@@ -12,7 +13,15 @@ from pathlib import Path
 from . import __version__
 from .build import build, load_project
 from .errors import MgiError
-from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
+from .translate import (
+    LocaleStatus,
+    confirm_translations,
+    export_po,
+    extract_messages,
+    import_po,
+    translation_status,
+)
+from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS, write_atomic
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -43,6 +52,45 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
     b.add_argument("--pdf-variant", default=DEFAULT_PDF_VARIANT,
                    help=f"one of {', '.join(PDF_VARIANTS)} (default: {DEFAULT_PDF_VARIANT})")
+    b.add_argument("--mark-fallback", action="store_true",
+                   help="highlight text shown in a fallback language (for review)")
+    b.add_argument("--strict", action="store_true",
+                   help="fail on outdated translations (content or interface)")
+
+    i18n = commands.add_parser("i18n", help="translation tools: extract, status, export, "
+                                            "import, confirm",
+                               description="Tools for translators and their reviewers.")
+    i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True, metavar="ACTION")
+    extract = i18n_commands.add_parser(
+        "extract", parents=[common], help="extract locale/messages.pot and update the .po files",
+        description="Extract interface messages from templates/ into locale/messages.pot and "
+                    "merge them into every locale/<locale>/LC_MESSAGES/messages.po.")
+    extract.add_argument("--no-update", action="store_true", help="write the .pot only")
+    status = i18n_commands.add_parser(
+        "status", parents=[common], help="translated / outdated / missing per locale",
+        description="Per locale, for content and interface strings: translated, outdated "
+                    "(the source changed since), missing (falls back), and the percentage.")
+    status.add_argument("--locale", type=_list, help="comma-separated locales (default: all)")
+    status.add_argument("--fail-under", type=float, metavar="PCT",
+                        help="exit 1 when a locale is less than PCT %% translated")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    export = i18n_commands.add_parser(
+        "export", parents=[common], help="write a locale's content strings as a PO file",
+        description="msgctxt = content key, msgid = source wording, msgstr = translation; "
+                    "outdated translations are marked fuzzy.")
+    export.add_argument("--locale", required=True)
+    export.add_argument("--out", type=Path, required=True, help="the .po file to write")
+    imp = i18n_commands.add_parser(
+        "import", parents=[common], help="write a PO file's translations into content/",
+        description="Write translated, non-fuzzy messages into content/<locale>/ and record "
+                    "the source each was translated from.")
+    imp.add_argument("po_file", type=Path, metavar="FILE")
+    imp.add_argument("--locale", help="default: the PO file's Language header")
+    confirm = i18n_commands.add_parser(
+        "confirm", parents=[common], help="record hand-made translations as up to date",
+        description="Record that a locale's translations match the current source wording.")
+    confirm.add_argument("--locale", required=True)
+    confirm.add_argument("--key", type=_list, help="comma-separated keys (default: all)")
 
     commands.add_parser("check", parents=[common], help="validate content without building",
                         description="Load and validate every content file; list all problems.")
@@ -77,8 +125,11 @@ def _run(args: argparse.Namespace) -> int:
             "content OK: %d countries, %d locales, %d report types", len(project.countries),
             len(project.locales), len(project.structure.reports))
         return EXIT_OK
+    if args.command == "i18n":
+        return _i18n(args)
     result = build(args.root, args.out, countries=args.country, reports=args.report,
-                   locales=args.locale, formats=args.format, variant=args.pdf_variant)
+                   locales=args.locale, formats=args.format, variant=args.pdf_variant,
+                   mark_fallback=args.mark_fallback, strict=args.strict)
     logging.getLogger("mgi_report").info("wrote %d files and %s", len(result.outputs),
                                          result.manifest)
     return EXIT_OK
@@ -95,6 +146,50 @@ def _configure_logging(*, quiet: bool, debug: bool) -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR if quiet else logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
 
+
+
+def _i18n(args: argparse.Namespace) -> int:
+    action = args.i18n_command
+    if action == "extract":
+        result = extract_messages(args.root, update=not args.no_update)
+        print(f"{result.template}: {result.messages} messages; updated: "
+              f"{', '.join(map(str, result.updated)) or 'nothing'}")
+        return EXIT_OK
+    if action == "export":
+        data = export_po(load_project(args.root), args.locale)
+        write_atomic(args.out, data)
+        print(f"wrote {args.out}")
+        return EXIT_OK
+    if action == "import":
+        imported = import_po(args.root, args.po_file, args.locale)
+        print(f"{imported.locale}: {len(imported.changed_keys)} translations changed")
+        return EXIT_OK
+    if action == "confirm":
+        confirmed = confirm_translations(args.root, args.locale, args.key)
+        print(f"{confirmed.locale}: {len(confirmed.changed_keys)} translations confirmed")
+        return EXIT_OK
+    statuses = translation_status(load_project(args.root), args.locale)
+    if args.json:
+        print(json.dumps([s.as_dict() for s in statuses], indent=2, ensure_ascii=False))
+    else:
+        print(_status_table(statuses))
+    below = [s for s in statuses if args.fail_under is not None and s.percent < args.fail_under]
+    for status in below:
+        print(f"mgi-report: {status.locale} is {status.percent:.1f}% translated, under "
+              f"{args.fail_under:g}%", file=sys.stderr)
+    return EXIT_INTERNAL if below else EXIT_OK
+
+
+def _status_table(statuses: list[LocaleStatus]) -> str:
+    header = (f"{'locale':<8} {'content: done':>13} {'outdated':>9} {'missing':>8} {'%':>6}  "
+              f"{'ui: done':>8} {'outdated':>9} {'missing':>8} {'%':>6}  {'total %':>7}")
+    rows = [header]
+    for s in statuses:
+        c, u = s.content, s.ui
+        rows.append(f"{s.locale:<8} {c.translated:>13} {c.outdated:>9} {c.missing:>8} "
+                    f"{c.percent:>6.1f}  {u.translated:>8} {u.outdated:>9} {u.missing:>8} "
+                    f"{u.percent:>6.1f}  {s.percent:>7.1f}")
+    return "\n".join(rows)
 
 if __name__ == "__main__":
     sys.exit(main())

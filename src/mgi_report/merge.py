@@ -7,9 +7,12 @@ from .model import Edition, EditionSpec, Project, Text, bcp47
 
 
 def fallback_chain(project: Project, locale: str) -> tuple[str, ...]:
-    """The locales tried in order for a key: the edition's own, then the source locale."""
-    source = project.structure.source_locale
-    return (locale,) if locale == source else (locale, source)
+    """The locales tried in order for a key: the edition's own, the ones its locale.yaml
+    names (``kk → ru``), and finally the source locale."""
+    bundle = project.bundles.get(locale)
+    named = bundle.fallback if bundle else ()
+    chain = (locale, *named, project.structure.source_locale)
+    return tuple(dict.fromkeys(chain))
 
 
 def edition_keys(project: Project, spec: EditionSpec) -> list[str]:

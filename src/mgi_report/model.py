@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -73,6 +74,14 @@ class Bundle:
 
     locale: str
     entries: Mapping[str, Entry]
+    fallback: tuple[str, ...] = ()
+    translated_from: Mapping[str, str] = field(default_factory=dict)
+
+
+def source_hash(value: TextValue) -> str:
+    """A short fingerprint of source wording; a translation records the one it was made from."""
+    text = "\n\n".join(value) if isinstance(value, tuple) else value
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

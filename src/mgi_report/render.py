@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel import Locale
 from babel.dates import format_skeleton
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from .catalogs import translations
-from .errors import Problem, TemplateError
+from .errors import ContentError, Problem, TemplateError
 from .markup import inline, plain
 from .model import Edition, Text
 from .paths import ProjectPaths
@@ -49,6 +51,23 @@ class ConventionRow:
 
 
 @dataclass(frozen=True)
+class Alternate:
+    """The same report in another language, for the language switcher."""
+
+    locale: str
+    lang: str
+    name: str
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    alternates: tuple[Alternate, ...] = ()
+    mark_fallback: bool = False
+
+
+@dataclass(frozen=True)
 class WheelSegment:
     number: int
     path: str
@@ -56,12 +75,13 @@ class WheelSegment:
     label_y: float
 
 
-def render_html(paths: ProjectPaths, edition: Edition) -> str:
+def render_html(paths: ProjectPaths, edition: Edition,
+                options: RenderOptions | None = None) -> str:
     """Render ``edition`` with the templates and catalog under ``paths``."""
     env = environment(paths, edition.spec.locale)
     try:
         template = env.get_template(ENTRY_TEMPLATE)
-        return template.render(context(edition))
+        return template.render(context(edition, options or RenderOptions()))
     except jinja2.TemplateNotFound as exc:
         where = paths.display(paths.templates / str(exc.name))
         raise TemplateError([Problem(where, 0, "", "template not found")]) from None
@@ -103,7 +123,8 @@ def environment(paths: ProjectPaths, locale: str) -> jinja2.Environment:
         number=lambda value: format_decimal(value, locale=locale),
         css_string=css_string,
         css_label=css_label,
-        wrap=lambda value, width: textwrap.wrap(str(value), width),
+        wrap=lambda value, width: textwrap.wrap(str(value), width, break_long_words=False,
+                                                break_on_hyphens=True),
     )
     env.globals.update(
         stylesheet=lambda name: Markup(inline_stylesheet(paths, name)),
@@ -112,12 +133,15 @@ def environment(paths: ProjectPaths, locale: str) -> jinja2.Environment:
     return env
 
 
-def context(edition: Edition) -> dict[str, Any]:
+def context(edition: Edition, options: RenderOptions) -> dict[str, Any]:
     texts = edition.texts
     spec = edition.spec
     prefix = f"{spec.country}.{spec.report}"
 
     def text(key: str) -> Text:
+        if key not in texts:
+            raise ContentError([Problem(f"content/{spec.locale}", 0, key,
+                                        "missing in every locale of the fallback chain")])
         return texts[key]
 
     def optional(key: str) -> Text | None:
@@ -161,7 +185,20 @@ def context(edition: Edition) -> dict[str, Any]:
         "conventions": conventions,
         "sources": edition.country.sources,
         "iso_date": edition.country.published.isoformat(),
+        "alternates": options.alternates,
+        "mark_fallback": options.mark_fallback,
+        "fallback_languages": _language_list(
+            sorted({t.lang for t in texts.values()} - {edition.lang}), spec.locale),
     }
+
+
+def _language_list(langs: list[str], locale: str) -> str:
+    """Language names in the edition's language, as a list Babel formats (“A and B”)."""
+    if not langs:
+        return ""
+    names = [Locale.parse(lang.replace("-", "_")).get_display_name(locale) or lang
+             for lang in langs]
+    return str(format_list(names, locale=locale))
 
 
 def _defined(value: Any) -> Any:

@@ -35,6 +35,7 @@ from .yamlfile import KeyPath, YamlDocument, dotted
 
 FOOTNOTE_REF = re.compile(r"\[\^([a-z0-9-]+)\]")
 SPECIAL_BUNDLE_FILES = {"domains", "conventions"}
+LOCALE_SETTINGS = "locale"
 COUNTRY_WORDING = {"country", "titles", "partner", "author", "subject"}
 
 
@@ -55,6 +56,7 @@ def validate(raw: RawProject) -> Project:
         for locale, files in raw.bundles.items()
     }
     _check_completeness(raw, structure, countries, problems)
+    _check_bundles(raw, structure, bundles, problems)
     if problems:
         raise ContentError(problems)
     return Project(raw.paths.root, structure, countries, bundles, tuple(raw.files))
@@ -200,12 +202,19 @@ def _country(stem: str, doc: YamlDocument, structure: Structure,
 def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure,
             countries: set[str], problems: list[Problem]) -> Bundle:
     entries: dict[str, Entry] = {}
+    settings: dict[str, Any] = {}
     is_source = locale == structure.source_locale
     for stem, doc in files.items():
         try:
             Locale.parse(locale)
         except (ValueError, UnknownLocaleError):
             problems.append(doc.problem((), f"folder {locale!r} is not a locale Babel knows"))
+            continue
+        if stem == LOCALE_SETTINGS:
+            found = _schema_problems(doc, _schema("locale"))
+            problems.extend(found)
+            if not found and isinstance(doc.data, dict):
+                settings = doc.data
             continue
         kind = stem if stem in SPECIAL_BUNDLE_FILES else "country"
         if kind == "country" and stem not in countries:
@@ -222,7 +231,36 @@ def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure
         for path, value in _leaves(doc.data, (stem,)):
             key = dotted(path)
             entries[key] = Entry(key, value, doc.file, doc.line_of(path[1:]))
-    return Bundle(locale, entries)
+    return Bundle(locale, entries, tuple(settings.get("fallback", ())),
+                  dict(settings.get("translated_from", {})))
+
+
+def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, Bundle],
+                   problems: list[Problem]) -> None:
+    """Translations must translate something the source has, and fall back to known locales."""
+    source = bundles.get(structure.source_locale)
+    source_folder = raw.paths.display(raw.paths.content / structure.source_locale) + "/"
+    if source is None or any(p.file.startswith(source_folder) for p in problems):
+        return
+    for locale, bundle in bundles.items():
+        if locale == structure.source_locale:
+            continue
+        for key, entry in bundle.entries.items():
+            if key not in source.entries:
+                problems.append(Problem(entry.file, entry.line, key,
+                                        f"not in the source locale {structure.source_locale!r}"
+                                        " (nothing to translate)"))
+        settings = raw.bundles.get(locale, {}).get(LOCALE_SETTINGS)
+        if settings is None:
+            continue
+        for index, other in enumerate(bundle.fallback):
+            if other == locale or other not in bundles:
+                problems.append(settings.problem(("fallback", index),
+                                                 f"no content for fallback locale {other!r}"))
+        for key in bundle.translated_from:
+            if key not in bundle.entries:
+                problems.append(settings.problem(("translated_from", key),
+                                                 "no such translated key in this locale"))
 
 
 def _references(kind: str, doc: YamlDocument, structure: Structure,

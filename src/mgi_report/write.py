@@ -17,6 +17,8 @@ from .fetcher import ProjectFetcher
 log = logging.getLogger(__name__)
 
 DEFAULT_PDF_VARIANT = "pdf/ua-1"
+#: Paged-media rules for the PDF only (CSS GCPM), kept out of the standard-CSS HTML edition.
+PAGED_STYLESHEET = "css/paged.css"
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,17 @@ def pdf_variant(name: str) -> PdfVariant:
 
 def html_to_pdf(html: str, assets: Path, variant: str, identifier: str) -> bytes:
     """Lay out ``html`` with WeasyPrint; only files under ``assets`` may be loaded."""
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     chosen = pdf_variant(variant)
     fetcher = ProjectFetcher(assets)
     document = HTML(string=html, base_url=assets.as_uri() + "/", url_fetcher=fetcher,
                     media_type="print")
+    paged = assets / PAGED_STYLESHEET
+    stylesheets = [CSS(filename=paged, url_fetcher=fetcher, media_type="print")] \
+        if paged.is_file() else []
     buffer = BytesIO()
-    document.write_pdf(buffer, pdf_variant=chosen.weasyprint_variant,
+    document.write_pdf(buffer, stylesheets=stylesheets, pdf_variant=chosen.weasyprint_variant,
                        pdf_tags=chosen.tagged or None,
                        pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(),
                        uncompressed_pdf=False)

@@ -1,0 +1,124 @@
+"""How complete and how current each locale's translation is, for content and interface."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po
+
+from ..catalogs import DOMAIN, catalog_path, read_catalog
+from ..errors import UsageError
+from ..model import Project, source_hash
+from ..paths import ProjectPaths
+
+
+@dataclass(frozen=True)
+class Counts:
+    translated: int = 0
+    outdated: int = 0
+    missing: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.outdated + self.missing
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if self.total == 0 else 100.0 * self.translated / self.total
+
+
+@dataclass(frozen=True)
+class LocaleStatus:
+    """Per locale: content keys and interface messages, translated / outdated / missing."""
+
+    locale: str
+    content: Counts
+    ui: Counts
+    outdated_keys: tuple[str, ...] = field(default=())
+    missing_keys: tuple[str, ...] = field(default=())
+
+    @property
+    def percent(self) -> float:
+        total = self.content.total + self.ui.total
+        done = self.content.translated + self.ui.translated
+        return 100.0 if total == 0 else 100.0 * done / total
+
+    def as_dict(self) -> dict[str, object]:
+        def counts(c: Counts) -> dict[str, object]:
+            return {"translated": c.translated, "outdated": c.outdated, "missing": c.missing,
+                    "percent": round(c.percent, 1)}
+
+        return {"locale": self.locale, "content": counts(self.content), "ui": counts(self.ui),
+                "percent": round(self.percent, 1), "outdated_keys": list(self.outdated_keys),
+                "missing_keys": list(self.missing_keys)}
+
+
+def content_state(project: Project, locale: str, key: str) -> str:
+    """``translated``, ``outdated`` (source changed, or never recorded) or ``missing``."""
+    source = project.bundles[project.structure.source_locale].entries[key]
+    if locale == project.structure.source_locale:
+        return "translated"
+    bundle = project.bundles[locale]
+    if key not in bundle.entries:
+        return "missing"
+    recorded = bundle.translated_from.get(key)
+    return "translated" if recorded == source_hash(source.value) else "outdated"
+
+
+def translation_status(project: Project, locales: Sequence[str] | None = None) -> list[
+        LocaleStatus]:
+    paths = ProjectPaths(project.root)
+    chosen = list(locales or project.locales)
+    unknown = [loc for loc in chosen if loc not in project.bundles]
+    if unknown:
+        raise UsageError(f"no content for locale {', '.join(map(repr, unknown))} "
+                         f"(known: {', '.join(project.locales)})")
+    template = _template(paths)
+    result = []
+    source_keys = list(project.bundles[project.structure.source_locale].entries)
+    for locale in chosen:
+        states = {key: content_state(project, locale, key) for key in source_keys}
+        content = Counts(*(sum(1 for s in states.values() if s == kind)
+                           for kind in ("translated", "outdated", "missing")))
+        has_catalog = catalog_path(paths, locale).is_file()
+        catalog = read_catalog(paths, locale) if has_catalog else Catalog(locale=locale)
+        ui = _ui_counts(template, catalog, locale == project.structure.source_locale)
+        result.append(LocaleStatus(
+            locale, content, ui,
+            tuple(k for k, s in states.items() if s == "outdated"),
+            tuple(k for k, s in states.items() if s == "missing")))
+    return result
+
+
+def _template(paths: ProjectPaths) -> Catalog:
+    pot = paths.locale / f"{DOMAIN}.pot"
+    if not pot.is_file():
+        raise UsageError(f"{paths.display(pot)} not found: run 'mgi-report i18n extract'")
+    with pot.open("rb") as handle:
+        return read_po(handle)
+
+
+def _ui_counts(template: Catalog, catalog: Catalog, is_source: bool) -> Counts:
+    ids = [m.id for m in template if m.id]
+    if is_source:
+        return Counts(translated=len(ids))
+    translated = outdated = missing = 0
+    for message_id in ids:
+        message = catalog.get(message_id if isinstance(message_id, str) else message_id[0])
+        if message is None or not _filled(message):
+            missing += 1
+        elif message.fuzzy:
+            outdated += 1
+        else:
+            translated += 1
+    return Counts(translated, outdated, missing)
+
+
+def _filled(message: Message) -> bool:
+    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    return all(bool(s) for s in strings)
+
+
+__all__ = ["Counts", "LocaleStatus", "content_state", "translation_status"]
