@@ -82,7 +82,7 @@ def test_each_html_edition_links_its_other_languages(profile_de: BuiltEdition) -
             profile_de.html
     assert '<a href="profile.de.html" hreflang="de" lang="de" aria-current="page">Deutsch</a>' \
         in profile_de.html
-    assert 'lang="ru">русский</a>' in profile_de.html
+    assert 'lang="ru">Русский</a>' in profile_de.html
 
 
 def test_russian_snapshot_is_russian_with_cyrillic_text_in_the_pdf(

@@ -131,11 +131,14 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
 
 
 def alternates(project: Project, spec: EditionSpec) -> tuple[Alternate, ...]:
-    """The same report in every locale of the project, named in its own language."""
-    return tuple(
-        Alternate(locale, bcp47(locale), Locale.parse(locale).get_display_name(locale) or locale,
-                  f"{spec.report}.{locale}.html", locale == spec.locale)
-        for locale in project.locales)
+    """The same report in every locale of the project, named in its own language (and
+    capitalized, as a menu item starts a sentence: "Русский", not CLDR's "русский")."""
+    def name(locale: str) -> str:
+        display = Locale.parse(locale).get_display_name(locale) or locale
+        return display[:1].upper() + display[1:]
+
+    return tuple(Alternate(locale, bcp47(locale), name(locale), f"{spec.report}.{locale}.html",
+                           locale == spec.locale) for locale in project.locales)
 
 
 def _refuse_outdated(project: Project, editions: list[Edition]) -> None:
