@@ -92,8 +92,32 @@ def parser() -> argparse.ArgumentParser:
     confirm.add_argument("--locale", required=True)
     confirm.add_argument("--key", type=_list, help="comma-separated keys (default: all)")
 
-    commands.add_parser("check", parents=[common], help="validate content without building",
-                        description="Load and validate every content file; list all problems.")
+    check = commands.add_parser("check", parents=[common],
+                                help="validate content without building",
+                                description="Load and validate every content file; list all "
+                                            "problems. With --outputs, also run the quality "
+                                            "gates on a build folder.")
+    check.add_argument("--outputs", nargs="?", const=Path("build"), type=Path, metavar="DIR",
+                       help="run the quality gates (HTML validator, axe-core, qpdf, PDF/UA …) "
+                            "on the editions built into DIR (default: build) and print "
+                            "editions by gates; exit 1 when a gate fails")
+
+    d = commands.add_parser(
+        "diff", parents=[common], help="show what changed between two builds",
+        description="Compare two PDFs, two HTML files or two build folders: text word by word "
+                    "(robust to reflow), pages with unchanged text as pictures. Exit status: "
+                    "0 no differences, 1 differences, 2 bad input.")
+    d.add_argument("old", type=Path, metavar="OLD", help="the approved build: PDF, HTML or folder")
+    d.add_argument("new", type=Path, metavar="NEW", help="the build to review, of the same kind")
+    d.add_argument("--strict", action="store_true",
+                   help="count differences in metadata alone (dates, /ID, producer)")
+    d.add_argument("--json", action="store_true", help="print the result as JSON")
+    d.add_argument("--out", type=Path, metavar="DIR",
+                   help="write each changed page pair side by side, changes outlined (PNG)")
+    d.add_argument("--html", type=Path, metavar="FILE",
+                   help="write a self-contained HTML review report")
+    d.add_argument("--format", type=_list,
+                   help="for folders: pdf,html (default: both)")
     return main
 
 
@@ -119,11 +143,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "diff":
+        from . import diff  # pdfium and Pillow are loaded only when comparing
+
+        found = diff.compare(args.old, args.new, strict=args.strict, formats=args.format,
+                             images=bool(args.out or args.html))
+        log = logging.getLogger("mgi_report")
+        if args.out:
+            log.info("wrote %d images to %s", len(diff.write_images(found, args.out)), args.out)
+        if args.html:
+            log.info("wrote %s", diff.write_review(found, args.html))
+        if args.json:
+            print(diff.format_json(found))
+        elif not args.quiet:
+            print(diff.format_text(found, colour=sys.stdout.isatty()))
+        return 1 if found.differs else EXIT_OK  # 1: differences, as diff(1) says
     if args.command == "check":
         project = load_project(args.root)
         logging.getLogger("mgi_report").info(
             "content OK: %d countries, %d locales, %d report types", len(project.countries),
             len(project.locales), len(project.structure.reports))
+        if args.outputs is not None:
+            from .gates import failed, format_table, run_gates
+
+            results = run_gates(args.root, args.outputs)
+            print(format_table(results))
+            return EXIT_INTERNAL if failed(results) else EXIT_OK
         return EXIT_OK
     if args.command == "i18n":
         return _i18n(args)

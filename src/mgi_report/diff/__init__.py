@@ -1,0 +1,37 @@
+"""Review diffs: what changed between two builds, in text and in pictures, robust to reflow.
+
+One module per stage: ``inputs`` (what OLD and NEW are, which files pair up) → ``extract``
+(words with their page, box and section) → ``textdiff`` (one word diff per document, pages
+paired by their words) → ``visual`` (renderings compared pixel by pixel) → ``compare``
+(the pipeline) → ``report`` (terminal, JSON, images) and ``review`` (the HTML report).
+"""
+
+from .compare import compare
+from .model import (
+    DiffResult,
+    FileDiff,
+    KeyChange,
+    MetadataChange,
+    PageImage,
+    TextChange,
+    VisualChange,
+)
+from .report import format_json, format_text, to_json, write_images
+from .review import render_review, write_review
+
+__all__ = [
+    "DiffResult",
+    "FileDiff",
+    "KeyChange",
+    "MetadataChange",
+    "PageImage",
+    "TextChange",
+    "VisualChange",
+    "compare",
+    "format_json",
+    "format_text",
+    "render_review",
+    "to_json",
+    "write_images",
+    "write_review",
+]

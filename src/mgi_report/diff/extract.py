@@ -1,0 +1,312 @@
+"""Stage 1 of a diff: read a built PDF or HTML file into words that know where they are.
+
+PDFs are read with pdfium, the renderer the visual stage uses, because every word then
+carries the box it occupies on the page: that is what lets a text change be outlined on
+the page images and pages be paired by their words. Running headers and page numbers
+(text in the furniture band, as in ``inspect.pdf_text``) are kept out of the words, line-
+end hyphenation is undone, and the contents page's dot leaders and page numbers are set
+aside as ``references``: they change whenever anything reflows and are not wording.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any, ClassVar, Literal
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..errors import InputError, Problem
+from ..inspect import FURNITURE_BAND
+from .model import Box
+
+Kind = Literal["pdf", "html"]
+
+#: A contents line: a title, a dot leader, a page number at the end of the line.
+LEADER = re.compile(r"\s*\.(?:\s*\.){2,}\s*(\d+)\s*$")
+#: Line-end marks after which the next line continues the same word.
+JOIN_DROPPING = ("\u2010", "\u00ad", "\x02")
+JOIN_KEEPING = ("-", "/")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    page: int  # 1-based; 0 for HTML, which has no pages
+    boxes: tuple[Box, ...]  # one per line the word is on (two when hyphenated); none in HTML
+    section: int  # index into Document.sections; -1 before the first heading
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    width: float
+    height: float
+    start: int  # first word index
+    end: int  # one past the last word index
+    furniture: str
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    kind: Kind
+    data: bytes
+    words: tuple[Word, ...]
+    pages: tuple[Page, ...]
+    sections: tuple[Section, ...]
+    metadata: dict[str, str]
+
+    def section_title(self, index: int) -> str:
+        return self.sections[index].title if index >= 0 else "(before the first heading)"
+
+    def page_words(self, number: int) -> tuple[str, ...]:
+        page = self.pages[number - 1]
+        return tuple(w.text for w in self.words[page.start:page.end])
+
+
+def sniff(data: bytes) -> Kind | None:
+    """What a file is, by its first bytes rather than its name."""
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return None
+
+
+def read_document(path: str, data: bytes) -> Document:
+    kind = sniff(data)
+    if kind == "pdf":
+        return read_pdf(path, data)
+    if kind == "html":
+        return read_html(path, data)
+    raise InputError([Problem(path, 0, "", "not a PDF or HTML file")])
+
+
+# -- PDF ---------------------------------------------------------------------------------
+
+def read_pdf(path: str, data: bytes) -> Document:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise InputError([Problem(path, 0, "", f"unreadable PDF: {exc}")]) from None
+    try:
+        marks = _bookmarks(pdf)
+        keys = [(m[0], m[1]) for m in marks]
+        words: list[Word] = []
+        pages: list[Page] = []
+        carried: Token | None = None
+        for index in range(len(pdf)):
+            page = pdf[index]
+            width, height = page.get_size()
+            tokens, furniture, references, dangling = _page_tokens(page, height)
+            if carried and tokens:
+                tokens[0] = Token(_joined(carried.text, tokens[0].text), tokens[0].boxes,
+                                  tokens[0].size)
+            elif carried:
+                tokens = [carried]
+            carried = dangling
+            if carried and index == len(pdf) - 1:
+                tokens.append(carried)
+            start = len(words)
+            words.extend(Word(t.text, index + 1, t.boxes,
+                              _section_at(keys, index + 1, t.boxes[0][1])) for t in tokens)
+            pages.append(Page(index + 1, width, height, start, len(words), furniture,
+                              references))
+        metadata = _metadata(pdf)
+    finally:
+        pdf.close()
+    sections = tuple(Section(title, level) for _, _, title, level in marks)
+    return Document(path, "pdf", data, tuple(words), tuple(pages), sections, metadata)
+
+
+def _metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
+    """The document information and the file identifier: what differs between two builds
+    of the same content when nothing a reader sees does."""
+    metadata = {k: str(v) for k, v in pdf.get_metadata_dict().items() if v}
+    for which, name in ((0, "ID (permanent)"), (1, "ID (changing)")):
+        identifier = pdf.get_identifier(which)
+        printable = identifier.isascii() and identifier.decode("ascii").isprintable()
+        metadata[name] = identifier.decode("ascii") if printable else identifier.hex()
+    return metadata
+
+
+Mark = tuple[int, float, str, int]  # page, top (points from the top), title, level
+
+
+def _bookmarks(pdf: pdfium.PdfDocument) -> list[Mark]:
+    """The outline with each bookmark's page and height, so a word can find its section."""
+    marks: list[Mark] = []
+    for bookmark in pdf.get_toc():
+        dest = bookmark.get_dest()
+        if dest is None:
+            continue
+        number = dest.get_index() + 1
+        mode, pos = dest.get_view()
+        height = pdf.get_page_size(number - 1)[1]
+        top = height - pos[1] if mode == pdfium_c.PDFDEST_VIEW_XYZ and pos else 0.0
+        marks.append((number, top, bookmark.get_title(), bookmark.level + 1))
+    return marks
+
+
+def _section_at(keys: list[tuple[int, float]], page: int, top: float) -> int:
+    """The last bookmark at or above a word; 2 points of slack for the heading's own line."""
+    return bisect.bisect_right(keys, (page, top + 2.0)) - 1
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word while a page is read: its text, its box per line, its font size."""
+
+    text: str
+    boxes: tuple[Box, ...]
+    size: float
+
+    @property
+    def open_end(self) -> bool:
+        """Ends in a hyphen or slash, so at a line end the word goes on."""
+        return len(self.text) > 1 and self.text.endswith(JOIN_DROPPING + JOIN_KEEPING)
+
+
+def _joined(first: str, second: str) -> str:
+    return (first[:-1] if first.endswith(JOIN_DROPPING) else first) + second
+
+
+def _page_tokens(page: Any, height: float
+                 ) -> tuple[list[Token], str, tuple[str, ...], Token | None]:
+    """A page's body words, its furniture text, its contents references, and a word cut
+    at the end of the page's text (it goes on at the top of the next page)."""
+    textpage = page.get_textpage()
+    count = textpage.count_chars()
+    text = textpage.get_text_range()
+    if len(text) != count:  # pdfium left chars out: read them one by one
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count))
+    lines: list[list[Token]] = []
+    furniture: list[str] = []
+    references: list[str] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        content = line.rstrip("\r\n")
+        leader = LEADER.search(content)
+        if leader:
+            references.append(leader.group(1))
+            content = content[:leader.start()]
+        tokens = []
+        for match in re.finditer(r"\S+", content):
+            box = _word_box(textpage, offset + match.start(), offset + match.end() - 1, height)
+            middle = (box[1] + box[3]) / 2
+            if FURNITURE_BAND * height < middle < (1 - FURNITURE_BAND) * height:
+                size = pdfium_c.FPDFText_GetFontSize(textpage, offset + match.start())
+                tokens.append(Token(match.group(), (box,), size))
+            else:
+                furniture.append(match.group())
+        lines.append(tokens)
+        offset += len(line)
+    words, dangling = _join_lines(lines)
+    return words, " ".join(furniture), tuple(references), dangling
+
+
+def _word_box(textpage: Any, first: int, last: int, height: float) -> Box:
+    """The box of a word on one line, from its first and last glyphs' line-high boxes."""
+    left, bottom, _, top = textpage.get_charbox(first, loose=True)
+    _, bottom2, right, top2 = textpage.get_charbox(last, loose=True)
+    return (left, height - max(top, top2), right, height - min(bottom, bottom2))
+
+
+def _join_lines(lines: list[list[Token]]) -> tuple[list[Token], Token | None]:
+    """Undo line-end hyphenation and URL breaks. A cut word whose next line is in another
+    size (a footnote below the text) or which ends the page goes on on the next page."""
+    tokens: list[Token] = []
+    dangling: Token | None = None
+    for line in lines:
+        if not line:
+            continue
+        if tokens and tokens[-1].open_end:
+            if tokens[-1].size == line[0].size:
+                last, first = tokens.pop(), line.pop(0)
+                tokens.append(Token(_joined(last.text, first.text), last.boxes + first.boxes,
+                                    last.size))
+            elif dangling is None:
+                dangling = tokens.pop()
+        tokens.extend(line)
+    if dangling is None and tokens and tokens[-1].open_end:
+        dangling = tokens.pop()
+    return tokens, dangling
+
+
+# -- HTML --------------------------------------------------------------------------------
+
+class _WordCollector(HTMLParser):
+    """Visible text split at block boundaries; h1-h3 headings that are link targets open
+    sections, like the bookmarks of the PDF made from the same HTML."""
+
+    SKIP: ClassVar[frozenset[str]] = frozenset({"style", "script", "head", "title"})
+    BLOCK: ClassVar[frozenset[str]] = frozenset({
+        "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "figcaption",
+        "tspan", "header", "section", "nav", "aside", "ol", "ul", "table", "br", "div"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[tuple[str, int]] = []
+        self.sections: list[Section] = []
+        self.skipping = 0
+        self.heading: tuple[str, int, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skipping += 1
+            return
+        if tag in self.BLOCK:
+            self.parts.append(("\n", len(self.sections) - 1))
+        attributes = dict(attrs)
+        hidden = "visually-hidden" in (attributes.get("class") or "")
+        if tag in ("h1", "h2", "h3") and (tag == "h1" or attributes.get("id")) and not hidden:
+            self.heading = (tag, 1 if tag in ("h1", "h2") else 2, [])
+            self.sections.append(Section("", 0))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+            return
+        if self.heading and tag == self.heading[0]:
+            _, level, text = self.heading
+            self.sections[-1] = Section(" ".join("".join(text).split()), level)
+            self.heading = None
+        if tag in self.BLOCK:
+            self.parts.append(("\n", len(self.sections) - 1))
+
+    def handle_data(self, data: str) -> None:
+        if self.skipping:
+            return
+        self.parts.append((data, len(self.sections) - 1))
+        if self.heading:
+            self.heading[2].append(data)
+
+
+def read_html(path: str, data: bytes) -> Document:
+    try:
+        html = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(path, 0, "", f"HTML is not UTF-8 ({exc.reason})")]) from None
+    collector = _WordCollector()
+    collector.feed(html)
+    collector.close()
+    words: list[Word] = []
+    buffer, current = "", -1
+    for text, section in [*collector.parts, ("\n", -2)]:
+        if section != current:
+            words.extend(Word(t, 0, (), current) for t in buffer.split())
+            buffer, current = "", section
+        buffer += text
+    return Document(path, "html", data, tuple(words), (), tuple(collector.sections), {})

@@ -1,0 +1,126 @@
+"""The plain data the diff stages pass to each other and hand to the reports.
+
+Every stage returns frozen dataclasses of built-in types so the terminal, JSON and HTML
+reports are three views of one result and cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+#: A rectangle on a page in PDF points, measured from the page's top-left corner
+#: (x0, top, x1, bottom), the way a reader and an image see it.
+Box = tuple[float, float, float, float]
+
+Status = Literal["unchanged", "changed", "added", "removed"]
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """One run of changed words, found once in the whole document's text."""
+
+    section: str
+    old_pages: tuple[int, ...]
+    new_pages: tuple[int, ...]
+    old: str
+    new: str
+    before: str
+    after: str
+    #: The redline inside the change: ("=", kept), ("-", deleted), ("+", inserted) words.
+    parts: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class VisualChange:
+    """A page pair whose text is the same but whose rendering is not."""
+
+    section: str
+    old_page: int | None
+    new_page: int | None
+    boxes: tuple[Box, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MetadataChange:
+    key: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    """A content key whose value hash differs between the two builds' manifests."""
+
+    key: str
+    change: Literal["changed", "added", "removed"]
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """An old/new page pair side by side with the changed regions outlined (PNG)."""
+
+    name: str
+    old_page: int | None
+    new_page: int | None
+    png: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class FileDiff:
+    """Everything that differs between the two versions of one output file."""
+
+    path: str
+    edition: str
+    format: str
+    locale: str
+    status: Status
+    text_changes: tuple[TextChange, ...] = ()
+    visual_changes: tuple[VisualChange, ...] = ()
+    markup_changes: tuple[str, ...] = ()
+    metadata_changes: tuple[MetadataChange, ...] = ()
+    moved_text: tuple[TextChange, ...] = ()
+    moved_pages: tuple[tuple[int, int], ...] = ()
+    reflowed_pages: tuple[tuple[int, int], ...] = ()
+    added_pages: tuple[int, ...] = ()
+    removed_pages: tuple[int, ...] = ()
+    bytes_only: bool = False
+    content_keys: tuple[KeyChange, ...] = ()
+    images: tuple[PageImage, ...] = ()
+
+    @property
+    def changes(self) -> int:
+        """Differences a reviewer must look at; metadata and byte layout are not counted."""
+        return len(self.text_changes) + len(self.visual_changes) + len(self.markup_changes)
+
+    def differs(self, strict: bool = False) -> bool:
+        if self.status in ("added", "removed") or self.changes:
+            return True
+        return strict and (bool(self.metadata_changes) or self.bytes_only)
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """The comparison of two PDFs, two HTML files or two build folders."""
+
+    old: str
+    new: str
+    strict: bool
+    files: tuple[FileDiff, ...]
+
+    @property
+    def differs(self) -> bool:
+        return any(f.differs(self.strict) for f in self.files)
+
+    @property
+    def content_keys(self) -> dict[str, list[tuple[str, KeyChange]]]:
+        """Changed content keys per locale, each with its edition, listed once per edition."""
+        seen: set[tuple[str, str]] = set()
+        by_locale: dict[str, list[tuple[str, KeyChange]]] = {}
+        for f in self.files:
+            for change in f.content_keys:
+                if (f.edition, change.key) not in seen:
+                    seen.add((f.edition, change.key))
+                    by_locale.setdefault(f.locale, []).append((f.edition, change))
+        return dict(sorted(by_locale.items()))

@@ -1,0 +1,209 @@
+"""Stage 4: the result for people (terminal text) and for machines (JSON), and the images.
+
+Both views are made from the same ``DiffResult``; the terminal view marks words like
+``git diff --word-diff`` ([-old-]{+new+}) and uses colour instead when it is a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from ..write import write_atomic
+from .model import DiffResult, FileDiff, TextChange, VisualChange
+
+RESET, BOLD, DIM, RED, GREEN, CYAN = "\x1b[0m", "\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[32m", \
+    "\x1b[36m"
+STRIKE = "\x1b[9m"
+DASH = "\u2013"  # en dash, for page ranges
+#: Changed runs longer than this many words are shortened in the terminal.
+LONGEST = 60
+
+
+class _Style:
+    def __init__(self, colour: bool) -> None:
+        self.colour = colour
+
+    def __call__(self, code: str, text: str) -> str:
+        return f"{code}{text}{RESET}" if self.colour and text else text
+
+    def deleted(self, text: str) -> str:
+        return self(RED + STRIKE, text) if self.colour else f"[-{text}-]"
+
+    def inserted(self, text: str) -> str:
+        return self(GREEN, text) if self.colour else f"{{+{text}+}}"
+
+
+def format_text(result: DiffResult, *, colour: bool = False) -> str:
+    """The terminal report: one block per file that differs, then a one-line summary."""
+    style = _Style(colour)
+    blocks = [_file_block(f, style, result.strict) for f in result.files
+              if f.differs(result.strict)]
+    quiet_meta = [f for f in result.files if not f.differs(result.strict)
+                  and (f.metadata_changes or f.bytes_only)]
+    if not blocks:
+        if quiet_meta:
+            return (f"no differences (metadata or file layout differs in {len(quiet_meta)} "
+                    "file(s); --strict counts it)")
+        return "no differences"
+    changed = [f for f in result.files if f.differs(result.strict)]
+    summary = (f"{len(changed)} of {len(result.files)} files differ: "
+               f"{_count(sum(len(f.text_changes) for f in changed), 'text change')}, "
+               f"{_count(sum(len(f.visual_changes) for f in changed), 'visual change')}")
+    return "\n".join([*blocks, summary])
+
+
+def _file_block(diff: FileDiff, style: _Style, strict: bool) -> str:
+    if diff.status in ("added", "removed"):
+        return style(BOLD, f"{diff.path}: {diff.status}")
+    parts = [_count(len(diff.text_changes), "text change"),
+             _count(len(diff.visual_changes), "visual change")]
+    if diff.markup_changes:
+        parts.append(_count(len(diff.markup_changes), "markup change"))
+    lines = [style(BOLD, f"{diff.path}: {', '.join(parts)}")]
+    if diff.content_keys:
+        keys = ", ".join(f"{k.key} ({k.change})" if k.change != "changed" else k.key
+                         for k in diff.content_keys)
+        lines.append(f"  content keys changed ({diff.locale}): {keys}")
+    for change in diff.text_changes:
+        lines.append("  " + style(CYAN, " · ".join(filter(None, [
+            "text", change.section, pages_label(change.old_pages, change.new_pages)]))))
+        lines.append(f"    {redline(change, style)}")
+    for visual in diff.visual_changes:
+        lines.append("  " + style(CYAN, " · ".join(filter(None, [
+            "visual", visual.section, pages_label(_opt(visual.old_page), _opt(visual.new_page)),
+            _count(len(visual.boxes), "region")]))))
+        lines.append(f"    {_boxes(visual)}" + (f"; {visual.note}" if visual.note else ""))
+    for hunk in diff.markup_changes:
+        lines.append("  " + style(CYAN, "markup"))
+        lines.extend("    " + (style(RED, line) if line.startswith("-") else style(GREEN, line))
+                     for line in hunk.splitlines())
+    lines.extend(_page_notes(diff))
+    if strict:
+        lines.extend(f"  metadata · {m.key}: {_clip(m.old)} → {_clip(m.new)}"
+                     for m in diff.metadata_changes)
+        if diff.bytes_only and not diff.metadata_changes:
+            lines.append("  the files differ in their PDF structure only")
+    return "\n".join(lines)
+
+
+def _page_notes(diff: FileDiff) -> list[str]:
+    notes = []
+    if diff.reflowed_pages:
+        notes.append(f"reflowed (text moved, unchanged): pages {ranges(diff.reflowed_pages)}")
+    if diff.moved_pages:
+        notes.append(f"moved (unchanged): pages {ranges(diff.moved_pages)}")
+    notes.extend(f"moved with pagination (a footnote follows its call): "
+                 f"{pages_label(m.old_pages, m.new_pages)}: {_shorten(m.old, 12)}"
+                 for m in diff.moved_text)
+    if diff.added_pages:
+        notes.append(f"pages added: {', '.join(map(str, diff.added_pages))}")
+    if diff.removed_pages:
+        notes.append(f"pages removed: {', '.join(map(str, diff.removed_pages))}")
+    return [f"  {note}" for note in notes]
+
+
+def redline(change: TextChange, style: _Style) -> str:
+    marks = {"=": lambda text: text, "-": style.deleted, "+": style.inserted}
+    words = [style(DIM, f"… {change.before}") if change.before else "",
+             *(marks[op](_shorten(text)) for op, text in change.parts),
+             style(DIM, f"{change.after} …") if change.after else ""]
+    return " ".join(w for w in words if w)
+
+
+def _shorten(text: str, most: int = LONGEST) -> str:
+    """A long run of words in a terminal: its start and end; JSON and HTML keep it all."""
+    words = text.split()
+    if len(words) <= most:
+        return text
+    return (f"{' '.join(words[:most * 2 // 3])} … ({len(words) - most} more words) … "
+            f"{' '.join(words[-most // 3:])}")
+
+
+def pages_label(old: Iterable[int], new: Iterable[int]) -> str:
+    old, new = tuple(old), tuple(new)
+    if not old and not new:
+        return ""
+    if old == new:
+        return _pages(new)
+    return f"{_pages(old) or '(no page)'} → {_pages(new) or '(no page)'}"
+
+
+def _pages(pages: tuple[int, ...]) -> str:
+    if not pages:
+        return ""
+    if len(pages) == 1:
+        return f"page {pages[0]}"
+    return f"pages {pages[0]}{DASH}{pages[-1]}"
+
+
+def _opt(page: int | None) -> tuple[int, ...]:
+    return (page,) if page else ()
+
+
+def ranges(pairs: Iterable[tuple[int, int]]) -> str:
+    """(4, 5), (5, 6), (6, 7) → "4-6 → 5-7" (en dashes): runs of pages that moved
+    together."""
+    runs: list[list[tuple[int, int]]] = []
+    for o, n in pairs:
+        if runs and (o, n) == (runs[-1][-1][0] + 1, runs[-1][-1][1] + 1):
+            runs[-1].append((o, n))
+        else:
+            runs.append([(o, n)])
+    out = []
+    for run in runs:
+        (o1, n1), (o2, n2) = run[0], run[-1]
+        old, new = (f"{o1}", f"{n1}") if o1 == o2 else (f"{o1}{DASH}{o2}", f"{n1}{DASH}{n2}")
+        out.append(old if old == new else f"{old} → {new}")
+    return ", ".join(out)
+
+
+def _boxes(visual: VisualChange) -> str:
+    shown = [f"({x0:.0f},{top:.0f}){DASH}({x1:.0f},{bottom:.0f})"
+             for x0, top, x1, bottom in visual.boxes[:4]]
+    more = f" and {len(visual.boxes) - 4} more" if len(visual.boxes) > 4 else ""
+    return "regions at " + ", ".join(shown) + more + " pt from the top left"
+
+
+def _clip(value: str, most: int = 40) -> str:
+    return "(none)" if not value else value if len(value) <= most else value[:most] + "…"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def to_json(result: DiffResult) -> dict[str, Any]:
+    """The same result for machines: every change, box (points from the top left) and
+    image name, and the changed content keys per locale."""
+    files = []
+    for diff in result.files:
+        entry = asdict(diff)
+        entry["images"] = [image.name for image in diff.images]
+        entry["differs"] = diff.differs(result.strict)
+        files.append(entry)
+    return {
+        "old": result.old, "new": result.new, "strict": result.strict,
+        "differs": result.differs, "files": files,
+        "content_keys": {locale: [{"edition": edition, **asdict(change)}
+                                  for edition, change in changes]
+                         for locale, changes in result.content_keys.items()},
+    }
+
+
+def format_json(result: DiffResult) -> str:
+    return json.dumps(to_json(result), indent=2, ensure_ascii=False)
+
+
+def write_images(result: DiffResult, out: Path) -> list[Path]:
+    """Write each side-by-side picture under ``out``, named after its file and pages."""
+    written = []
+    for diff in result.files:
+        for image in diff.images:
+            path = out / image.name
+            write_atomic(path, image.png)
+            written.append(path)
+    return written

@@ -1,0 +1,120 @@
+"""Stage 5: the review report, one self-contained HTML file a reviewer opens offline.
+
+The template (``review.html.j2``, next to this module) is the tool's own interface, not
+a report template, so it lives in the package. Images are embedded as data URIs; each
+page picture is shown under the first change on that page, later changes link to it.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from jinja2 import Environment, StrictUndefined
+
+from .. import __version__
+from ..write import write_atomic
+from .model import DiffResult, FileDiff, PageImage
+from .report import DASH, pages_label, ranges
+
+TEMPLATE = "review.html.j2"
+
+
+@dataclass
+class Entry:
+    kind: str
+    section: str
+    pages: str
+    before: str = ""
+    parts: tuple[tuple[str, str], ...] = ()
+    after: str = ""
+    note: str = ""
+    lines: list[str] = field(default_factory=list)
+    images: list[tuple[str, str, str]] = field(default_factory=list)  # id, data URI, caption
+    links: list[tuple[str, str]] = field(default_factory=list)  # id, caption
+
+
+@dataclass
+class FileView:
+    diff: FileDiff
+    anchor: str
+    differs: bool
+    sections: list[tuple[str, int]]
+    entries: list[Entry]
+    notes: list[str]
+
+
+def render_review(result: DiffResult) -> str:
+    template = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
+                           ).from_string(files(__package__).joinpath(TEMPLATE)
+                                         .read_text(encoding="utf-8"))
+    views = [_view(index, diff, result.strict) for index, diff in enumerate(result.files)]
+    return template.render(result=result, files=views, version=__version__,
+                           changed=sum(v.differs for v in views))
+
+
+def write_review(result: DiffResult, path: Path) -> Path:
+    write_atomic(path, render_review(result).encode("utf-8"))
+    return path
+
+
+def _view(index: int, diff: FileDiff, strict: bool) -> FileView:
+    anchor = f"file-{index + 1}"
+    images = {(i.old_page, i.new_page): i for i in diff.images}
+    shown: set[str] = set()
+    entries = []
+    for change in diff.text_changes:
+        entry = Entry("text", change.section, pages_label(change.old_pages, change.new_pages),
+                      change.before, change.parts, change.after)
+        related = [i for key, i in images.items()
+                   if key[0] in change.old_pages or key[1] in change.new_pages]
+        _attach(entry, related, anchor, shown)
+        entries.append(entry)
+    for visual in diff.visual_changes:
+        pages = pages_label(*[(p,) if p else () for p in (visual.old_page, visual.new_page)])
+        entry = Entry("visual", visual.section, pages, note=visual.note, lines=[
+            f"({x0:.0f}, {top:.0f}) {DASH} ({x1:.0f}, {bottom:.0f}) pt" for x0, top, x1, bottom
+            in visual.boxes])
+        image = images.get((visual.old_page, visual.new_page))
+        _attach(entry, [image] if image else [], anchor, shown)
+        entries.append(entry)
+    entries.extend(Entry("markup", "", "", lines=hunk.splitlines())
+                   for hunk in diff.markup_changes)
+    sections = Counter([c.section for c in diff.text_changes]
+                       + [v.section for v in diff.visual_changes])
+    return FileView(diff, anchor, diff.differs(strict), sorted(sections.items()), entries,
+                    _notes(diff))
+
+
+def _attach(entry: Entry, images: list[PageImage], anchor: str, shown: set[str]) -> None:
+    for image in images:
+        ident = f"{anchor}-{image.name.rsplit('.page-', 1)[-1].removesuffix('.png')}"
+        caption = pages_label(*[(p,) if p else () for p in (image.old_page, image.new_page)])
+        if ident in shown:
+            entry.links.append((ident, caption))
+        else:
+            shown.add(ident)
+            data = base64.b64encode(image.png).decode("ascii")
+            entry.images.append((ident, f"data:image/png;base64,{data}", caption))
+
+
+def _notes(diff: FileDiff) -> list[str]:
+    notes = []
+    if diff.reflowed_pages:
+        notes.append(f"Reflowed, text unchanged: pages {ranges(diff.reflowed_pages)}")
+    if diff.moved_pages:
+        notes.append(f"Moved, unchanged: pages {ranges(diff.moved_pages)}")
+    notes.extend(f"Moved with pagination (a footnote follows its call), "
+                 f"{pages_label(m.old_pages, m.new_pages)}: {m.old}" for m in diff.moved_text)
+    if diff.added_pages:
+        notes.append(f"Pages added: {', '.join(map(str, diff.added_pages))}")
+    if diff.removed_pages:
+        notes.append(f"Pages removed: {', '.join(map(str, diff.removed_pages))}")
+    notes.extend(f"Metadata {m.key}: {m.old or '(none)'} → {m.new or '(none)'}"
+                 for m in diff.metadata_changes)
+    if diff.bytes_only:
+        notes.append("The files differ in their PDF structure only")
+    return notes

@@ -1,0 +1,300 @@
+"""`mgi-report diff`: one change is one change, wherever the pages after it went.
+
+Four builds of the English snapshot are made once for the module: the project as it is,
+one sentence changed in a middle domain, a paragraph inserted at the start of the
+introduction (everything after it moves to later pages), and one colour changed in the
+stylesheet. Expected pages and sections are read from the old PDF itself (text per page,
+bookmarks), so the tests hold when the wording around them changes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader, PdfWriter
+
+from conftest import copy_project
+from mgi_report import build
+from mgi_report.cli import main
+from mgi_report.diff import DiffResult, FileDiff, compare, format_text, render_review
+from mgi_report.diff.extract import Document, Page
+from mgi_report.diff.report import ranges
+from mgi_report.diff.textdiff import furniture_changes
+from mgi_report.inspect import normalize, outline, pdf_text
+
+EDITION = "kaz/snapshot.en"
+OLD_SENTENCE = "based on demand and input from local authorities"
+NEW_SENTENCE = "based on demand and written input from regional and local authorities"
+INSERTED = ("This paragraph was added to the introduction for the test, so that the text "
+            "after it moves onto later pages. ") * 25
+OLD_COLOUR, NEW_COLOUR = "--domain-4: #8e1f4a;", "--domain-4: #1f8e4a;"
+
+
+@dataclass(frozen=True)
+class Builds:
+    base: Path
+    sentence: Path
+    inserted: Path
+    colour: Path
+
+    def pdf(self, which: Path) -> Path:
+        return which / f"{EDITION}.pdf"
+
+    def html(self, which: Path) -> Path:
+        return which / f"{EDITION}.html"
+
+
+def _replace(relative: str, old: str, new: str) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        path = root / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return change
+
+
+def _insert_introduction_paragraph(root: Path) -> None:
+    path = root / "content/en/kaz.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["snapshot"]["introduction"].insert(0, INSERTED.strip())
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000),
+                    encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    work = tmp_path_factory.mktemp("diff")
+
+    def made(name: str, change: Callable[[Path], None] | None = None) -> Path:
+        root = copy_project(work / f"project-{name}")
+        if change:
+            change(root)
+        out = work / name
+        build(root, out, reports=["snapshot"], locales=["en"], formats=["pdf", "html"])
+        return out
+
+    return Builds(
+        base=made("base"),
+        sentence=made("sentence", _replace("content/en/kaz.yaml", OLD_SENTENCE, NEW_SENTENCE)),
+        inserted=made("inserted", _insert_introduction_paragraph),
+        colour=made("colour", _replace("templates/css/report.css", OLD_COLOUR, NEW_COLOUR)))
+
+
+def _only(result: DiffResult) -> FileDiff:
+    assert len(result.files) == 1
+    return result.files[0]
+
+
+@cache
+def _page_and_section(pdf: Path, snippet: str) -> tuple[int, str]:
+    """Where a snippet is in a PDF, by the project's own reader: its page and the title of
+    the last bookmark starting on or before that page (read once per module)."""
+    data = pdf.read_bytes()
+    page = next(number for number, text in enumerate(pdf_text(data).pages, 1)
+                if snippet in normalize(text))
+    section = [item.title for item in outline(data) if item.page <= page][-1]
+    return page, section
+
+
+# -- identical and metadata-only ----------------------------------------------------------
+
+def test_identical_builds_print_no_differences_and_exit_0(
+        builds: Builds, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    again = shutil.copytree(builds.base, tmp_path / "again")
+    assert main(["diff", str(builds.base), str(again)]) == 0
+    assert capsys.readouterr().out == "no differences\n"
+
+
+def test_metadata_alone_is_no_difference_unless_strict(
+        builds: Builds, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    writer = PdfWriter(clone_from=PdfReader(builds.pdf(builds.base)))
+    writer.add_metadata({"/Producer": "another producer", "/CreationDate": "D:20240101"})
+    rewritten = tmp_path / "rewritten.pdf"
+    with rewritten.open("wb") as stream:
+        writer.write(stream)
+    assert main(["diff", str(builds.pdf(builds.base)), str(rewritten)]) == 0
+    assert capsys.readouterr().out.startswith("no differences")
+    assert main(["diff", "--strict", str(builds.pdf(builds.base)), str(rewritten)]) == 1
+    out = capsys.readouterr().out
+    assert "metadata · Producer: WeasyPrint" in out and "another producer" in out
+
+
+# -- one changed sentence -----------------------------------------------------------------
+
+def test_changed_sentence_is_one_change_on_its_page_and_section(builds: Builds) -> None:
+    page, section = _page_and_section(builds.pdf(builds.base), OLD_SENTENCE)
+    diff = _only(compare(builds.pdf(builds.base), builds.pdf(builds.sentence)))
+    assert diff.status == "changed"
+    assert len(diff.text_changes) == 1 and not diff.visual_changes
+    change = diff.text_changes[0]
+    assert (change.section, change.old_pages, change.new_pages) == (section, (page,), (page,))
+    assert section.startswith("4. ")
+    assert ("+", "written") in change.parts and ("+", "regional and") in change.parts
+    assert change.before.endswith("based on demand and")
+    assert change.after.startswith("local authorities.")
+    assert not diff.reflowed_pages and not diff.moved_pages
+
+
+def test_changed_sentence_in_terminal_json_and_review(
+        builds: Builds, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page, section = _page_and_section(builds.pdf(builds.base), OLD_SENTENCE)
+    args = ["diff", str(builds.base), str(builds.sentence), "--format", "pdf"]
+    assert main([*args, "--html", str(tmp_path / "review.html"), "--quiet"]) == 1
+    assert main(args) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{EDITION}.pdf: 1 text change, 0 visual changes"
+    assert out[1] == ("  content keys changed (en): "
+                      "kaz.snapshot.findings.well-being.well_developed")
+    assert out[2] == f"  text · {section} · page {page}"
+    assert "based on demand and {+written+} input from {+regional and+} local" in out[3]
+    assert out[-1] == "1 of 1 files differ: 1 text change, 0 visual changes"
+
+    assert main([*args, "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    (entry,) = report["files"]
+    (change,) = entry["text_changes"]
+    assert (change["section"], change["old_pages"], change["new_pages"]) == (
+        section, [page], [page])
+    assert (change["old"], change["new"]) == ("input from", "written input from regional and")
+    assert report["content_keys"]["en"] == [{
+        "edition": EDITION, "key": "kaz.snapshot.findings.well-being.well_developed",
+        "change": "changed"}]
+
+    review = (tmp_path / "review.html").read_text(encoding="utf-8")
+    assert "<ins>written</ins> input from <ins>regional and</ins>" in review
+    assert f"{section}: 1" in review.replace("&#39;", "'")
+    assert "kaz.snapshot.findings.well-being.well_developed" in review
+    assert review.count('src="data:image/png;base64,') == 1
+    assert "http" not in review.split("<body>")[0].replace("http-equiv", "")
+
+
+def test_changed_sentence_in_the_html_editions(builds: Builds) -> None:
+    _, section = _page_and_section(builds.pdf(builds.base), OLD_SENTENCE)
+    diff = _only(compare(builds.html(builds.base), builds.html(builds.sentence)))
+    (change,) = diff.text_changes
+    assert (change.section, change.old_pages, change.new_pages) == (section, (), ())
+    assert not diff.markup_changes
+
+
+# -- reflow -------------------------------------------------------------------------------
+
+def test_inserted_paragraph_is_one_change_and_later_pages_only_move(builds: Builds) -> None:
+    old, new = builds.pdf(builds.base), builds.pdf(builds.inserted)
+    assert len(PdfReader(new).pages) > len(PdfReader(old).pages), "the insertion must reflow"
+    diff = _only(compare(old, new))
+    (change,) = diff.text_changes
+    assert change.section == "Introduction"
+    assert change.old == "" and change.new == INSERTED.strip()
+    intro_page, _ = _page_and_section(old, "In 2015, IOM developed")
+    later = [o for o, _ in diff.moved_pages]
+    assert later and min(later) > intro_page and max(later) == len(PdfReader(old).pages)
+    assert all(n == o + 1 for o, n in diff.moved_pages)
+    # Only the contents page looks different: its page numbers, not its words.
+    assert [(v.section, v.note.split(":")[0]) for v in diff.visual_changes] == [
+        ("Contents", "page numbers in the contents changed")]
+    # The footnote followed its call; it is not a change.
+    assert [m.section for m in diff.moved_text] in ([], ["Introduction"])
+
+
+# -- visual only --------------------------------------------------------------------------
+
+def test_stylesheet_colour_is_a_visual_change_without_text_change(
+        builds: Builds, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = builds.pdf(builds.base), builds.pdf(builds.colour)
+    diff = _only(compare(old, new))
+    assert not diff.text_changes
+    heading = next(item for item in outline(old.read_bytes()) if item.title.startswith("4. "))
+    (visual,) = diff.visual_changes
+    assert (visual.section, visual.old_page, visual.new_page) == (
+        heading.title, heading.page, heading.page)
+    (box,) = visual.boxes
+    assert box[2] - box[0] < 10, "only the heading's coloured rule changed"
+
+    assert main(["diff", str(old), str(new), "--out", str(tmp_path / "pictures")]) == 1
+    (picture,) = (tmp_path / "pictures").iterdir()
+    assert picture.name == f"snapshot.en.page-{heading.page:03d}-{heading.page:03d}.png"
+    assert picture.read_bytes().startswith(b"\x89PNG")
+    assert "visual · 4. " in capsys.readouterr().out
+
+
+def test_stylesheet_colour_in_html_is_a_markup_change(builds: Builds) -> None:
+    diff = _only(compare(builds.html(builds.base), builds.html(builds.colour)))
+    assert not diff.text_changes
+    (hunk,) = diff.markup_changes
+    assert OLD_COLOUR in hunk and NEW_COLOUR in hunk
+
+
+# -- folders ------------------------------------------------------------------------------
+
+def test_folders_pair_by_path_and_list_added_and_removed_files(
+        builds: Builds, tmp_path: Path) -> None:
+    new = shutil.copytree(builds.base, tmp_path / "new")
+    (new / f"{EDITION}.html").unlink()
+    shutil.copy(new / f"{EDITION}.pdf", new / "kaz/extra.en.pdf")
+    result = compare(builds.base, new)
+    assert [(f.path, f.status) for f in result.files] == [
+        ("kaz/extra.en.pdf", "added"), (f"{EDITION}.html", "removed"),
+        (f"{EDITION}.pdf", "unchanged")]
+    assert result.differs
+    text = format_text(result)
+    assert "kaz/extra.en.pdf: added" in text and f"{EDITION}.html: removed" in text
+
+
+def test_matching_manifest_hashes_spare_opening_the_files(
+        builds: Builds, tmp_path: Path) -> None:
+    new = shutil.copytree(builds.base, tmp_path / "new")
+    pdf = new / f"{EDITION}.pdf"
+    pdf.write_bytes(b"x" * pdf.stat().st_size)  # unreadable, but the manifest vouches for it
+    assert not compare(builds.base, new, formats=["pdf"]).differs
+
+
+# -- bad input ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"hello, not a PDF\n", "not a PDF or HTML file"),
+    (b"%PDF-1.7\nthis is not a PDF body\n", "unreadable PDF: "),
+    (None, "no such file or folder"),
+])
+def test_bad_input_exits_2_with_one_line(builds: Builds, tmp_path: Path, content: bytes | None,
+                                         message: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.pdf"
+    if content is not None:
+        bad.write_bytes(content)
+    assert main(["diff", str(builds.pdf(builds.base)), str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith(f"{bad}: {message}")
+
+
+def test_review_report_of_identical_inputs_says_so(builds: Builds) -> None:
+    result = compare(builds.pdf(builds.base), builds.pdf(builds.base))
+    assert not result.differs
+    assert "0 of 1 files differ" in render_review(result)
+
+
+def test_page_runs_are_written_compactly() -> None:
+    assert ranges([(4, 5), (5, 6), (6, 7), (9, 9)]) == "4\u20136 → 5\u20137, 9"
+
+
+def test_running_header_wording_is_one_change_and_page_numbers_none() -> None:
+    def document(*furniture: str) -> Document:
+        pages = tuple(Page(n, 595.0, 842.0, 0, 0, text, ())
+                      for n, text in enumerate(furniture, 1))
+        return Document("x.pdf", "pdf", b"", (), pages, (), {})
+
+    old = document("Snapshot Introduction Page 1 of 2", "Snapshot Key findings Page 2 of 2")
+    new = document("Snapshot Introduction Sheet 2 of 3", "Snapshot Key findings Sheet 3 of 3")
+    (change,) = furniture_changes(old, new, [(1, 1), (2, 2)], [])
+    assert (change.old, change.new, change.old_pages, change.new_pages) == (
+        "Page", "Sheet", (1, 2), (1, 2))
+    renumbered = document("Snapshot Introduction Page 2 of 3", "Snapshot Key findings Page 3 of 3")
+    assert furniture_changes(old, renumbered, [(1, 1), (2, 2)], []) == []
