@@ -1,15 +1,17 @@
-# make build: every edition into build/.  make test: ruff, mypy and pytest.
+# make build: every edition into build/.  make test: ruff, mypy and pytest (with the npm
+# checkers of the quality gates installed from package-lock.json).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
 
 .PHONY: build test lint check clean system-check
 
 build: $(STAMP)
 	$(BIN)/mgi-report build --out build
 
-test: $(STAMP)
+test: $(STAMP) $(NPM_STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/mypy
 	$(BIN)/pytest
@@ -22,6 +24,15 @@ $(STAMP): pyproject.toml | system-check
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# The quality gates' npm tools (vnu-jar, axe-core, playwright-core), exactly as locked.
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime; Debian's is used.
+# No browser is downloaded: playwright-core drives /usr/bin/chromium.
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null \
+	  || { echo "error: npm is missing. On Debian/Ubuntu: sudo apt-get install nodejs npm" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NPM_STAMP)
 
 # WeasyPrint needs Pango at run time; say which package to install instead of a traceback.
 system-check:

@@ -12,6 +12,8 @@ from .errors import Problem
 
 KeyPath = tuple[str | int, ...]
 MAX_DEPTH = 64
+#: Values a file may hold once aliases are expanded: stops "billion laughs" documents.
+MAX_VALUES = 100_000
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,21 @@ def load_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Probl
         return None, [Problem(display, line, "", "not valid UTF-8 text")]
     except OSError as exc:
         return None, [Problem(display, 0, "", f"cannot read: {exc.strerror}")]
-    loader = _Constructor(text)
+    try:
+        loader = _Constructor(text)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        character = exc.character if isinstance(exc.character, int) else 0
+        return None, [Problem(display, line, "",
+                              f"character U+{character:04X} is not allowed in a YAML file")]
     try:
         node = loader.get_single_node()
         lines: dict[KeyPath, int] = {}
-        data = _construct(loader, node, (), lines) if node is not None else None
+        data = _construct(loader, node, (), lines, [0]) if node is not None else None
+    except RecursionError:
+        return None, [Problem(display, 1, "", f"nested deeper than {MAX_DEPTH} levels")]
+    except _BadValue as exc:
+        return None, [Problem(display, exc.line, "", exc.message)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -80,23 +92,41 @@ class _TooDeep(Exception):
         self.line = line
 
 
+class _BadValue(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        self.line, self.message = line, message
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """A scalar's value; one that Python refuses (an integer of 5,000 digits) is a problem."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:
+        raise _BadValue(node.start_mark.line + 1, f"value not accepted: {exc}") from None
+
+
 def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath,
-               lines: dict[KeyPath, int]) -> Any:
+               lines: dict[KeyPath, int], count: list[int]) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
     if len(path) > MAX_DEPTH:
         raise _TooDeep(node.start_mark.line + 1)
+    count[0] += 1
+    if count[0] > MAX_VALUES:
+        raise _BadValue(node.start_mark.line + 1,
+                        f"more than {MAX_VALUES} values (aliases expanding too far?)")
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(loader, key_node)
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
                 raise yaml.MarkedYAMLError(
                     problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)
             lines[(*path, key)] = key_node.start_mark.line + 1
-            result[key] = _construct(loader, value_node, (*path, key), lines)
+            result[key] = _construct(loader, value_node, (*path, key), lines, count)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(loader, item, (*path, i), lines) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+        return [_construct(loader, item, (*path, i), lines, count)
+                for i, item in enumerate(node.value)]
+    return _scalar(loader, node)
