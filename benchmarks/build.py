@@ -8,11 +8,10 @@ measured in the same run) and of rendering it to PDF, and their ratio. Never fai
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_seconds
 
 from mgi_report import load_project, merge, render_html
 from mgi_report.model import EditionSpec
@@ -21,14 +20,6 @@ from mgi_report.write import DEFAULT_PDF_VARIANT, html_to_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
 
 
 def main(runs: int) -> None:

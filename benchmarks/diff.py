@@ -12,14 +12,12 @@ Never fails on timing.
 from __future__ import annotations
 
 import shutil
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from pypdf import PdfReader
+from timing import median_seconds
 
 from mgi_report import build
 from mgi_report.diff import compare
@@ -28,14 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 OLD = "based on demand and input from local authorities"
 NEW = "based on demand and written input from regional and local authorities"
 
-
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
 
 
 def two_builds(work: Path) -> tuple[Path, Path]:
