@@ -7,7 +7,7 @@ Both views are made from the same ``DiffResult``; the terminal view marks words 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,7 @@ def _file_block(diff: FileDiff, style: _Style, strict: bool) -> str:
         lines.append("  " + style(CYAN, "markup"))
         lines.extend("    " + (style(RED, line) if line.startswith("-") else style(GREEN, line))
                      for line in hunk.splitlines())
-    lines.extend(_page_notes(diff))
+    lines.extend(f"  {note}" for note in page_notes(diff, lambda text: _shorten(text, 12)))
     if strict:
         lines.extend(f"  metadata · {m.key}: {_clip(m.old)} → {_clip(m.new)}"
                      for m in diff.metadata_changes)
@@ -90,20 +90,21 @@ def _file_block(diff: FileDiff, style: _Style, strict: bool) -> str:
     return "\n".join(lines)
 
 
-def _page_notes(diff: FileDiff) -> list[str]:
+def page_notes(diff: FileDiff, excerpt: Callable[[str], str]) -> list[str]:
+    """How pages moved, were added or removed: shared by the terminal and the HTML review."""
     notes = []
     if diff.reflowed_pages:
         notes.append(f"reflowed (text moved, unchanged): pages {ranges(diff.reflowed_pages)}")
     if diff.moved_pages:
         notes.append(f"moved (unchanged): pages {ranges(diff.moved_pages)}")
     notes.extend(f"moved with pagination (a footnote follows its call): "
-                 f"{pages_label(m.old_pages, m.new_pages)}: {_shorten(m.old, 12)}"
+                 f"{pages_label(m.old_pages, m.new_pages)}: {excerpt(m.old)}"
                  for m in diff.moved_text)
     if diff.added_pages:
         notes.append(f"pages added: {', '.join(map(str, diff.added_pages))}")
     if diff.removed_pages:
         notes.append(f"pages removed: {', '.join(map(str, diff.removed_pages))}")
-    return [f"  {note}" for note in notes]
+    return notes
 
 
 def redline(change: TextChange, style: _Style) -> str:

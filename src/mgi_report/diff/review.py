@@ -18,7 +18,7 @@ from jinja2 import Environment, StrictUndefined
 from .. import __version__
 from ..write import write_atomic
 from .model import DiffResult, FileDiff, PageImage
-from .report import DASH, pages_label, ranges
+from .report import DASH, page_notes, pages_label
 
 TEMPLATE = "review.html.j2"
 
@@ -102,17 +102,7 @@ def _attach(entry: Entry, images: list[PageImage], anchor: str, shown: set[str])
 
 
 def _notes(diff: FileDiff) -> list[str]:
-    notes = []
-    if diff.reflowed_pages:
-        notes.append(f"Reflowed, text unchanged: pages {ranges(diff.reflowed_pages)}")
-    if diff.moved_pages:
-        notes.append(f"Moved, unchanged: pages {ranges(diff.moved_pages)}")
-    notes.extend(f"Moved with pagination (a footnote follows its call), "
-                 f"{pages_label(m.old_pages, m.new_pages)}: {m.old}" for m in diff.moved_text)
-    if diff.added_pages:
-        notes.append(f"Pages added: {', '.join(map(str, diff.added_pages))}")
-    if diff.removed_pages:
-        notes.append(f"Pages removed: {', '.join(map(str, diff.removed_pages))}")
+    notes = [note[:1].upper() + note[1:] for note in page_notes(diff, lambda text: text)]
     notes.extend(f"Metadata {m.key}: {m.old or '(none)'} → {m.new or '(none)'}"
                  for m in diff.metadata_changes)
     if diff.bytes_only:
