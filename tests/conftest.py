@@ -14,7 +14,7 @@ from mgi_report.build import BuildResult
 from mgi_report.inspect import PdfText, html_text, pdf_text
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+REFERENCE = ROOT / "tests" / "reference"
 PROJECT_DIRS = ("content", "templates", "locale")
 
 

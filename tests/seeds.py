@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROOT, SEEDS
+from conftest import REFERENCE, ROOT
 
 SNAPSHOT_SEED = "000_2745045bb1d25991.txt"
 PROFILE_SEED = "003_09fea3ac92f70759.txt"
@@ -22,7 +22,7 @@ HEADING_NUMBER = re.compile(r"^(?:[IVX]+|\d+)\.\s+")
 
 
 def corrected(seed: str, locale: str = "en") -> str:
-    text = (SEEDS / seed).read_text(encoding="utf-8")
+    text = (REFERENCE / seed).read_text(encoding="utf-8")
     errata = yaml.safe_load((ROOT / "content" / "errata.yaml").read_text(encoding="utf-8"))
     for entry in errata:
         if entry["source"] == seed and entry["locale"] == locale:
@@ -89,4 +89,4 @@ def profile_german_descriptions() -> list[str]:
 
 
 def seed_path(name: str) -> Path:
-    return SEEDS / name
+    return REFERENCE / name
