@@ -204,6 +204,9 @@ def test_a_locale_may_name_its_own_fallback_chain(tiny: Path, tmp_path: Path) ->
     (kazakh / "locale.yaml").write_text("fallback: [de]\n", encoding="utf-8")
     (kazakh / "kaz.yaml").write_text("country: Қазақстан\n", encoding="utf-8")
     shutil.copytree(tiny / "locale/en", tiny / "locale/kk")
+    catalog = tiny / "locale/kk/LC_MESSAGES/messages.po"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace(
+        '"Language: en\\n"', '"Language: kk\\n"'), encoding="utf-8")
     build(tiny, tmp_path / "out", locales=["kk"], reports=["profile"], formats=["html"])
     html = (tmp_path / "out/kaz/profile.kk.html").read_text(encoding="utf-8")
     assert '<h3 id="about-partnerships" lang="de">Partnerschaften</h3>' in html

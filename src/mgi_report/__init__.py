@@ -5,7 +5,7 @@ The public API is what this module exports; the CLI is a thin layer over it.
 
 __version__ = "0.1.0"
 
-from .build import BuildResult, build, load_project, select
+from .build import BuildResult, build, check_project, load_project, select
 from .errors import (
     BuildError,
     ContentError,
@@ -35,6 +35,7 @@ __all__ = [
     "UsageError",
     "__version__",
     "build",
+    "check_project",
     "load_project",
     "merge",
     "render_html",

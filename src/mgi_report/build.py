@@ -16,14 +16,15 @@ from . import __version__
 from .catalogs import catalog_path, read_catalog
 from .errors import BuildError, InputError, Problem, UsageError
 from .load import load_raw
-from .manifest import OutputRecord, sha256, update_manifest
+from .manifest import MANIFEST, OutputRecord, sha256, update_manifest
 from .merge import fallback_chain, merge
 from .model import Edition, EditionSpec, Project, bcp47
-from .paths import ProjectPaths
+from .paths import ProjectPaths, refuse_project_output
+from .publish import Staging, transaction
 from .render import Alternate, RenderOptions, render_html
 from .translate.status import content_state
 from .validate import validate
-from .write import DEFAULT_PDF_VARIANT, FORMATS, pdf_variant, write_atomic
+from .write import DEFAULT_PDF_VARIANT, FORMATS, pdf_variant
 
 log = logging.getLogger("mgi_report")
 
@@ -37,6 +38,22 @@ class BuildResult:
 def load_project(root: Path) -> Project:
     """Read and validate everything under ``root``; raise ContentError listing all problems."""
     return validate(load_raw(Path(root)))
+
+
+def check_project(root: Path | str) -> Project:
+    """Everything a build would refuse, found without building: the content, and every
+    locale's interface catalog (syntax, language, placeholders)."""
+    project = load_project(Path(root))
+    paths = ProjectPaths(project.root)
+    problems: list[Problem] = []
+    for locale in project.locales:
+        try:
+            read_catalog(paths, locale)
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    return project
 
 
 def select(project: Project, countries: Sequence[str] | None = None,
@@ -92,6 +109,7 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     ``strict`` refuses to build with outdated translations.
     """
     root, out = Path(root).resolve(), Path(out)
+    refuse_project_output(root, out)
     project = load_project(root)
     specs = select(project, countries, reports, locales)
     chosen_formats = _choose("format", formats, list(FORMATS))
@@ -100,34 +118,41 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     editions = [merge(project, spec) for spec in specs]
     if strict:
         _refuse_outdated(project, editions)
-    pending: list[tuple[Path, bytes, OutputRecord]] = []
-    for edition in editions:
-        spec = edition.spec
-        started = time.perf_counter()
-        options = RenderOptions(alternates(project, spec), mark_fallback)
-        html = render_html(paths, edition, options)
-        identity = inputs_hash(project, edition, f"{variant}\0{mark_fallback}")
-        described = []
-        for fmt in chosen_formats:
-            data = _make(fmt, html, paths, variant, identity, spec)
-            relative = f"{spec.country}/{spec.report}.{spec.locale}.{fmt}"
-            pages = _page_count(data) if fmt == "pdf" else None
-            pending.append((out / relative, data, OutputRecord(
-                edition=spec.name, country=spec.country, report=spec.report,
-                locale=spec.locale, format=fmt, path=relative, inputs_sha256=identity,
-                sha256=sha256(data), bytes=len(data), pages=pages,
-                fallback_keys=edition.fallback_keys, content=content_hashes(edition))))
-            described.append(f"{fmt} ({pages} pages)" if pages else fmt)
-        log.info("built %s: %s in %.1f s", spec.name, ", ".join(described),
-                 time.perf_counter() - started)
-        if edition.fallback_keys:
-            log.info("  %s: %d keys fall back to another language: %s", spec.name,
-                     len(edition.fallback_keys), ", ".join(edition.fallback_keys))
-    for path, data, _ in pending:
-        write_atomic(path, data)
-    records = tuple(record for _, _, record in pending)
-    manifest = update_manifest(out, records, f"mgi-report {__version__}")
-    return BuildResult(records, manifest)
+    records: list[OutputRecord] = []
+    with transaction(out) as staging:
+        for edition in editions:
+            records.extend(_build_edition(project, paths, edition, staging, chosen_formats,
+                                          variant, mark_fallback))
+        update_manifest(staging.path, records, f"mgi-report {__version__}")
+    return BuildResult(tuple(records), out / MANIFEST)
+
+
+def _build_edition(project: Project, paths: ProjectPaths, edition: Edition, staging: Staging,
+                   formats: list[str], variant: str, mark_fallback: bool) -> list[OutputRecord]:
+    """Render one edition, write its files into the staged output folder, describe them."""
+    spec = edition.spec
+    started = time.perf_counter()
+    options = RenderOptions(alternates(project, spec), mark_fallback)
+    html = render_html(paths, edition, options)
+    identity = inputs_hash(project, edition, f"{variant}\0{mark_fallback}")
+    records, described = [], []
+    for fmt in formats:
+        data = _make(fmt, html, paths, variant, identity, spec)
+        relative = f"{spec.country}/{spec.report}.{spec.locale}.{fmt}"
+        pages = _page_count(data) if fmt == "pdf" else None
+        staging.write(relative, data)
+        records.append(OutputRecord(
+            edition=spec.name, country=spec.country, report=spec.report,
+            locale=spec.locale, format=fmt, path=relative, inputs_sha256=identity,
+            sha256=sha256(data), bytes=len(data), pages=pages,
+            fallback_keys=edition.fallback_keys, content=content_hashes(edition)))
+        described.append(f"{fmt} ({pages} pages)" if pages else fmt)
+    log.info("built %s: %s in %.1f s", spec.name, ", ".join(described),
+             time.perf_counter() - started)
+    if edition.fallback_keys:
+        log.info("  %s: %d keys fall back to another language: %s", spec.name,
+                 len(edition.fallback_keys), ", ".join(edition.fallback_keys))
+    return records
 
 
 def alternates(project: Project, spec: EditionSpec) -> tuple[Alternate, ...]:

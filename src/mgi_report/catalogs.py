@@ -5,18 +5,17 @@ Catalogs are compiled in memory at build time, so there is no .mo file to forget
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
 from .errors import InputError, Problem
 from .paths import ProjectPaths
+from .pofile import placeholders, read_strict
 
 DOMAIN = "messages"
 
@@ -31,32 +30,60 @@ def read_catalog(paths: ProjectPaths, locale: str) -> Catalog:
     where = paths.display(path)
     if not path.is_file():
         raise InputError([Problem(where, 0, "", f"no catalog for locale {locale!r}")])
-    return _read(path, where, locale, path.stat().st_mtime_ns)
+    return _read(paths, path, locale, path.stat().st_mtime_ns)
 
 
 @cache
-def _read(path: Path, where: str, locale: str, _mtime: int) -> Catalog:
-    try:
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=locale, abort_invalid=True)
-    except PoFileError as exc:
-        syntax = f"PO syntax error: {po_error(exc)}"
-        raise InputError([Problem(where, exc.lineno + 1, "", syntax)]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(where, 0, "", "not valid UTF-8 text")]) from None
-    problems = []
-    for message, errors in catalog.check():
-        for error in errors:
-            line = message.lineno or 0
-            problems.append(Problem(where, line, f"msgid {message.id!r}", str(error)))
+def _read(paths: ProjectPaths, path: Path, locale: str, _mtime: int) -> Catalog:
+    where = paths.display(path)
+    catalog = read_strict(paths.read(path), where)
+    problems = _language_problems(catalog, where, locale)
+    for message in catalog:
+        problems += message_problems(message, where)
     if problems:
         raise InputError(problems)
     return catalog
 
 
-def po_error(exc: PoFileError) -> str:
-    """Babel's message without its own zero-based "on N" line suffix."""
-    return re.sub(r" on \d+$", "", str(exc))
+def _language_problems(catalog: Catalog, where: str, locale: str) -> list[Problem]:
+    """The catalog's own Language header must name the folder's locale."""
+    declared = catalog.locale_identifier
+    if not declared:
+        return [Problem(where, 0, "Language", f"no Language header (expected {locale!r})")]
+    if str(declared).replace("-", "_") != locale:
+        return [Problem(where, 0, "Language", f"catalog is for {declared!r}, but it is in the "
+                                              f"folder of locale {locale!r}")]
+    return []
+
+
+def message_problems(message: Message, where: str) -> list[Problem]:
+    """A translation must use exactly its source's ``%(name)s`` placeholders, in every
+    plural form, and be a valid format string: Jinja formats every interface string."""
+    if not message.id or not message.string:
+        return []
+    ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    expected = sorted(set(placeholders(ids[0]) + placeholders(ids[-1])))
+    key = f"msgid {ids[0]!r}"
+    problems = []
+    for index, string in enumerate(strings):
+        if not string:
+            continue
+        form = f" (plural form {index})" if len(strings) > 1 else ""
+        found = placeholders(string)
+        if "%" in found:
+            problems.append(Problem(where, message.lineno or 0, key,
+                                    f"stray '%' in the translation{form}: write '%%' for a "
+                                    "percent sign"))
+        elif sorted(set(found)) != expected:
+            problems.append(Problem(where, message.lineno or 0, key,
+                                    f"translation{form} uses placeholders "
+                                    f"{_names(found)}, the source {_names(expected)}"))
+    return problems
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(f"%({name})s" for name in sorted(set(names))) or "none"
 
 
 def translations(paths: ProjectPaths, locale: str) -> Translations:

@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
-from .build import build, load_project
+from .build import build, check_project, load_project
 from .errors import MgiError
+from .paths import refuse_project_output
+from .publish import write_atomic
 from .translate import (
     LocaleStatus,
     confirm_translations,
@@ -21,7 +25,7 @@ from .translate import (
     import_po,
     translation_status,
 )
-from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS, write_atomic
+from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -86,6 +90,8 @@ def parser() -> argparse.ArgumentParser:
                     "the source each was translated from.")
     imp.add_argument("po_file", type=Path, metavar="FILE")
     imp.add_argument("--locale", help="default: the PO file's Language header")
+    imp.add_argument("--force", action="store_true",
+                     help="import even when the PO's Language header names another locale")
     confirm = i18n_commands.add_parser(
         "confirm", parents=[common], help="record hand-made translations as up to date",
         description="Record that a locale's translations match the current source wording.")
@@ -134,6 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # the machine, not mgi-report: a full disk, a folder given as file
+        if args.debug:
+            traceback.print_exc()
+        where = os.fsdecode(exc.filename) if exc.filename else "mgi-report"
+        print(f"{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INPUT
     except Exception as exc:
         if args.debug:
             raise
@@ -159,7 +171,7 @@ def _run(args: argparse.Namespace) -> int:
             print(diff.format_text(found, colour=sys.stdout.isatty()))
         return 1 if found.differs else EXIT_OK  # 1: differences, as diff(1) says
     if args.command == "check":
-        project = load_project(args.root)
+        project = check_project(args.root)
         logging.getLogger("mgi_report").info(
             "content OK: %d countries, %d locales, %d report types", len(project.countries),
             len(project.locales), len(project.structure.reports))
@@ -180,8 +192,20 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to ``sys.stderr`` as it is when a message is logged, not when main() ran."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def _configure_logging(*, quiet: bool, debug: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -202,11 +226,12 @@ def _i18n(args: argparse.Namespace) -> int:
         return EXIT_OK
     if action == "export":
         data = export_po(load_project(args.root), args.locale)
+        refuse_project_output(args.root, args.out)
         write_atomic(args.out, data)
         print(f"wrote {args.out}")
         return EXIT_OK
     if action == "import":
-        imported = import_po(args.root, args.po_file, args.locale)
+        imported = import_po(args.root, args.po_file, args.locale, force=args.force)
         print(f"{imported.locale}: {len(imported.changed_keys)} translations changed")
         return EXIT_OK
     if action == "confirm":

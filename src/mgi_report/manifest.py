@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .write import write_atomic
+from .publish import write_atomic
 
 MANIFEST = "manifest.json"
 

@@ -42,3 +42,30 @@ def plain(text: str) -> str:
     """The reading text of a content string: Markdown and footnote calls removed."""
     html = _parser().renderInline(FOOTNOTE_REF.sub("", text))
     return html_module.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def references(text: str | tuple[str, ...]) -> list[str]:
+    """What a translation must carry over from its source: footnote calls and link targets,
+    sorted (``[^mgi]``, ``https://…``)."""
+    found = []
+    for paragraph in text if isinstance(text, tuple) else (text,):
+        found += [f"[^{name}]" for name in FOOTNOTE_REF.findall(paragraph)]
+        for token in _parser().parseInline(FOOTNOTE_REF.sub("", paragraph)):
+            found += [str(child.attrs["href"]) for child in token.children or ()
+                      if child.type == "link_open"]
+    return sorted(found)
+
+
+def reference_problem(source: str | tuple[str, ...], translation: str | tuple[str, ...]) -> str:
+    """'' when the translation keeps its source's references, else what differs."""
+    expected, found = references(source), references(translation)
+    if expected == found:
+        return ""
+    missing = [r for r in expected if r not in found]
+    extra = [r for r in found if r not in expected]
+    parts = [f"lacks {', '.join(missing)}" if missing else "",
+             f"adds {', '.join(extra)}" if extra else ""]
+    if not missing and not extra:
+        parts = ["uses a footnote call or link a different number of times"]
+    return "translation " + " and ".join(p for p in parts if p) + " (the source has " + \
+        (", ".join(expected) or "none") + ")"

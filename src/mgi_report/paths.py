@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+from .errors import InputError, Problem
+
+#: The largest file read from a project (the largest today, a font, is about 200 KB).
+MAX_FILE_BYTES = 16 * 2**20
 
 
 @dataclass(frozen=True)
@@ -31,11 +38,36 @@ class ProjectPaths:
         return self.root / "locale"
 
     def bundle_dirs(self) -> list[Path]:
-        """Locale folders: every folder under content/ except countries/."""
+        """Locale folders: every folder under content/ except countries/ and hidden ones
+        (an import's working folder, ``.de.mgi-report``, is not a locale)."""
         if not self.content.is_dir():
             return []
         return sorted(p for p in self.content.iterdir()
-                      if p.is_dir() and p.name != self.countries.name)
+                      if p.is_dir() and p.name != self.countries.name
+                      and not p.name.startswith("."))
+
+    def inside(self, path: Path) -> bool:
+        """Whether ``path``, symbolic links followed, lies under the project root."""
+        return path.resolve().is_relative_to(self.root.resolve())
+
+    def read(self, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+        """A project file's bytes; outside the root (a link out included), not a regular
+        file, larger than ``limit`` or unreadable is bad input naming the file."""
+        where = self.display(path)
+        if not self.inside(path):
+            raise InputError([Problem(where, 0, "", "refused: it leads outside the project "
+                                                    f"folder (to {path.resolve()})")])
+        try:
+            with path.open("rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise InputError([Problem(where, 0, "", "not a regular file")])
+                data = handle.read(limit + 1)
+        except OSError as exc:
+            raise InputError([Problem(where, 0, "", f"cannot read ({exc.strerror})")]) \
+                from None
+        if len(data) > limit:
+            raise InputError([Problem(where, 0, "", f"larger than {limit // 2**20} MiB")])
+        return data
 
     def display(self, path: Path) -> str:
         """A path as users see it in messages: relative to the root when inside it."""
@@ -43,3 +75,14 @@ class ProjectPaths:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+
+def refuse_project_output(root: Path, out: Path) -> None:
+    """Outputs never go into the project's inputs: content/, templates/ or locale/."""
+    paths = ProjectPaths(Path(root).resolve())
+    target = Path(out).resolve()
+    for inputs in (paths.content, paths.templates, paths.locale):
+        if target.is_relative_to(inputs.resolve()):
+            raise InputError([Problem(str(out), 0, "", f"refused: output inside "
+                                                       f"{paths.display(inputs)}/, which holds "
+                                                       "the project's inputs")])

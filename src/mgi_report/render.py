@@ -18,7 +18,8 @@ from babel import Locale
 from babel.dates import format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_decimal
-from markupsafe import Markup
+from babel.support import Translations
+from markupsafe import Markup, escape
 
 from .catalogs import translations
 from .errors import ContentError, Problem, TemplateError
@@ -114,7 +115,7 @@ def environment(paths: ProjectPaths, locale: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(paths, locale), newstyle=True)  # type: ignore[attr-defined]
+    _install_text_gettext(env, translations(paths, locale))
     env.filters.update(
         md=_md,
         text=_text,
@@ -131,6 +132,21 @@ def environment(paths: ProjectPaths, locale: str) -> jinja2.Environment:
         wheel=wheel,
     )
     return env
+
+
+def _install_text_gettext(env: jinja2.Environment, catalog: Translations) -> None:
+    """Interface wording is text, like content: a translation is escaped before use.
+
+    Jinja's new-style gettext marks a translation safe under autoescape and escapes only
+    the ``%()`` arguments; a catalog is as untrusted as content, so ours escape it first.
+    """
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: escape(catalog.ugettext(message)),
+        ngettext=lambda singular, plural, n: escape(catalog.ungettext(singular, plural, n)),
+        pgettext=lambda context, message: escape(catalog.upgettext(context, message)),
+        npgettext=lambda context, singular, plural, n: escape(
+            catalog.unpgettext(context, singular, plural, n)),
+        newstyle=True)
 
 
 def context(edition: Edition, options: RenderOptions) -> dict[str, Any]:
@@ -244,6 +260,7 @@ def _lang_attr(ctx: jinja2.runtime.Context, value: Text) -> Markup:
 
 def css_string(value: str) -> Markup:
     """A CSS string literal that is safe inside a <style> element."""
+    value = value.unescape() if isinstance(value, Markup) else value
     escaped = "".join(
         f"\\{ord(ch):x} " if ch in '\\"<>&' or not ch.isprintable() else ch for ch in value)
     return Markup(f'"{escaped}"')
@@ -251,6 +268,7 @@ def css_string(value: str) -> Markup:
 
 def css_label(template: str, **counters: str) -> Markup:
     """``"Page {page} of {pages}"`` as CSS ``content``: strings and ``counter()`` calls."""
+    template = template.unescape() if isinstance(template, Markup) else template
     names = "|".join(re.escape(name) for name in counters)
     out = []
     for index, part in enumerate(re.split(r"\{(" + names + r")\}", template)):

@@ -20,6 +20,7 @@ from babel import Locale, UnknownLocaleError
 
 from .errors import ContentError, Problem
 from .load import RawProject
+from .markup import reference_problem
 from .model import (
     Bundle,
     Convention,
@@ -250,6 +251,8 @@ def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, 
                 problems.append(Problem(entry.file, entry.line, key,
                                         f"not in the source locale {structure.source_locale!r}"
                                         " (nothing to translate)"))
+            elif differs := reference_problem(source.entries[key].value, entry.value):
+                problems.append(Problem(entry.file, entry.line, key, differs))
         settings = raw.bundles.get(locale, {}).get(LOCALE_SETTINGS)
         if settings is None:
             continue

@@ -1,11 +1,9 @@
-"""Stage 5: write HTML and PDF files atomically; PDF variants are a registry."""
+"""Stage 5: make the bytes of each output format; PDF variants are a registry."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
@@ -64,20 +62,6 @@ def html_to_pdf(html: str, assets: Path, variant: str, identifier: str) -> bytes
                        pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(),
                        uncompressed_pdf=False)
     return buffer.getvalue()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, then rename: never a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 Writer = Callable[[str, Path, str, str], bytes]

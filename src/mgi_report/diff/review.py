@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, StrictUndefined
 
 from .. import __version__
-from ..write import write_atomic
+from ..publish import write_atomic
 from .model import DiffResult, FileDiff, PageImage
 from .report import DASH, page_notes, pages_label
 

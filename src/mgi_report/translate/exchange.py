@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO, StringIO
@@ -18,19 +20,21 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import write_po
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from ..catalogs import po_error
 from ..errors import InputError, Problem, UsageError
+from ..markup import reference_problem
 from ..model import Project, TextValue, source_hash
 from ..paths import ProjectPaths
+from ..pofile import MAX_PO_BYTES, read_strict
+from ..publish import transaction
 from ..validate import LOCALE_SETTINGS
-from ..write import write_atomic
 from .status import content_state
 
 log = logging.getLogger(__name__)
+LOCALE_NAME = re.compile(r"^[a-z]{2,3}(_[A-Z][a-z]{3})?(_[A-Z]{2})?$")
 PARAGRAPH_BREAK = "\n\n"
 SETTINGS_COMMENT = ("Locale settings. translated_from: the hash of the source wording each\n"
                     "translation was made from (written by mgi-report i18n import/confirm).")
@@ -79,52 +83,82 @@ class ImportResult:
     written: tuple[Path, ...]
 
 
-def import_po(root: Path, po_file: Path, locale: str | None = None) -> ImportResult:
-    """Write the translated, non-fuzzy messages of ``po_file`` into ``content/<locale>/``."""
+def import_po(root: Path, po_file: Path, locale: str | None = None, *,
+              force: bool = False) -> ImportResult:
+    """Write the translated, non-fuzzy messages of ``po_file`` into ``content/<locale>/``.
+
+    The target is the PO's ``Language`` unless ``locale`` says otherwise; a PO made for
+    another language than the target is refused unless ``force``. Each translation records
+    the fingerprint of its ``msgid``, the source the translator saw: a PO exported before
+    the source changed stays outdated after import. Nothing is written unless every message
+    is acceptable.
+    """
     from ..build import load_project
 
     project = load_project(root)
-    catalog = _read(po_file, locale)
-    locale = locale or str(catalog.locale)
+    where = str(po_file)
+    catalog = read_strict(_read_upload(po_file), where)
+    declared = str(catalog.locale) if catalog.locale else None
+    target = locale or declared
+    if target is None:
+        raise InputError([Problem(where, 0, "Language", "no Language header: pass --locale")])
+    _check_target(project, target)
+    if declared and declared != target and not force:
+        raise InputError([Problem(where, 0, "Language",
+                                  f"this PO is for {declared!r} (its Language header), not "
+                                  f"{target!r}; pass --force to import it anyway")])
     source = project.bundles[project.structure.source_locale]
     problems, updates = [], {}
     for message in catalog:
         if not message.id or not message.context:
             continue
-        key = str(message.context)
+        key, line = str(message.context), message.lineno or 0
         if key not in source.entries:
-            problems.append(Problem(str(po_file), message.lineno or 0, key,
-                                    "not a content key of the source locale"))
+            problems.append(Problem(where, line, key, "not a content key of the source locale"))
             continue
         text = message.string if isinstance(message.string, str) else ""
         if not text or message.fuzzy:
             continue
         original = source.entries[key].value
-        value: TextValue = tuple(text.split(PARAGRAPH_BREAK)) if isinstance(original, tuple) \
-            else text
-        updates[key] = (value, source_hash(original))
+        value, seen = _shaped(text, original), _shaped(str(message.id), original)
+        if differs := reference_problem(original, value):
+            problems.append(Problem(where, line, key, differs))
+            continue
+        updates[key] = (value, source_hash(seen))
     if problems:
         raise InputError(problems)
-    return _apply(project, locale, updates)
+    return _apply(project, target, updates)
 
 
-def _read(po_file: Path, locale: str | None) -> Catalog:
+def _shaped(text: str, like: TextValue) -> TextValue:
+    """PO text in the shape of the source value: a list of paragraphs or one string."""
+    return tuple(text.split(PARAGRAPH_BREAK)) if isinstance(like, tuple) else text
+
+
+def _read_upload(po_file: Path) -> bytes:
+    """A translator's PO file: a regular file of bounded size, or bad input."""
     try:
         with po_file.open("rb") as handle:
-            catalog = read_po(handle, locale=locale, abort_invalid=True)
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise InputError([Problem(str(po_file), 0, "", "not a regular file")])
+            return handle.read(MAX_PO_BYTES + 1)
     except OSError as exc:
-        raise InputError([Problem(str(po_file), 0, "", f"cannot read: {exc.strerror}")]) \
+        raise InputError([Problem(str(po_file), 0, "", f"cannot read ({exc.strerror})")]) \
             from None
-    except PoFileError as exc:
-        raise InputError([Problem(str(po_file), exc.lineno + 1, "",
-                                  f"PO syntax error: {po_error(exc)}")]) \
-            from None
-    except (ValueError, UnknownLocaleError) as exc:
-        raise InputError([Problem(str(po_file), 0, "", f"bad locale: {exc}")]) from None
-    if locale is None and catalog.locale is None:
-        raise InputError([Problem(str(po_file), 0, "Language",
-                                  "no Language header: pass --locale")])
-    return catalog
+
+
+def _check_target(project: Project, locale: str) -> None:
+    """Imports go into a translation locale's folder: never the source, never a non-locale."""
+    folder = ProjectPaths(project.root).content / locale
+    if locale == project.structure.source_locale:
+        raise UsageError(f"{locale!r} is the source locale: its wording is edited in "
+                         f"{ProjectPaths(project.root).display(folder)}/, not imported")
+    try:
+        parsed = Locale.parse(locale)
+    except (ValueError, TypeError, UnknownLocaleError):
+        parsed = None
+    if parsed is None or str(parsed) != locale or not LOCALE_NAME.match(locale):
+        raise UsageError(f"{locale!r} is not a locale Babel knows (use names like de, pt_BR)")
 
 
 def _yaml() -> YAML:
@@ -153,13 +187,15 @@ def _apply(project: Project, locale: str,
         _set(_document(documents, folder, LOCALE_SETTINGS), ["translated_from", key], recorded)
         changed.append(key)
     written = []
-    for stem, document in documents.items():
-        target = folder / f"{stem}.yaml"
-        buffer = StringIO()
-        _yaml().dump(document, buffer)
-        write_atomic(target, buffer.getvalue().encode("utf-8"))
-        written.append(target)
-        log.info("wrote %s", paths.display(target))
+    if documents:
+        with transaction(folder) as staging:
+            for stem, document in documents.items():
+                buffer = StringIO()
+                _yaml().dump(document, buffer)
+                staging.write(f"{stem}.yaml", buffer.getvalue().encode("utf-8"))
+                written.append(folder / f"{stem}.yaml")
+        for target in written:
+            log.info("wrote %s", paths.display(target))
     return ImportResult(locale, tuple(changed), tuple(written))
 
 

@@ -9,16 +9,19 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import write_po
+from jinja2 import TemplateSyntaxError
 
-from ..catalogs import DOMAIN, catalog_path
+from ..catalogs import DOMAIN, catalog_path, read_catalog
+from ..errors import Problem, TemplateError
 from ..paths import ProjectPaths
-from ..write import write_atomic
+from ..publish import transaction
 
 log = logging.getLogger(__name__)
 
 METHODS = [("**.j2", "jinja2")]
-OPTIONS = {"**.j2": {"trimmed": "true"}}
+#: silent=false: a template that does not parse is an error, not a template without messages.
+OPTIONS = {"**.j2": {"trimmed": "true", "silent": "false"}}
 
 
 @dataclass(frozen=True)
@@ -29,28 +32,58 @@ class ExtractResult:
 
 
 def extract_messages(root: Path, update: bool = True) -> ExtractResult:
-    """Write locale/messages.pot; with ``update``, merge it into every locale's catalog."""
+    """Write locale/messages.pot; with ``update``, merge it into every locale's catalog.
+
+    All files change together or none does: a template that does not parse, or a catalog
+    that does not read, stops the run before anything is written.
+    """
     paths = ProjectPaths(root)
-    template = Catalog(project="mgi-report", domain=DOMAIN, fuzzy=False,
-                       creation_date=None)
-    for filename, lineno, message, comments, context in extract_from_dir(
-            str(paths.templates), METHODS, OPTIONS, keywords=DEFAULT_KEYWORDS):
-        location = (f"templates/{Path(filename).as_posix()}", lineno)
-        template.add(message, None, [location], auto_comments=comments, context=context)
-    pot = paths.locale / f"{DOMAIN}.pot"
-    _write_if_changed(pot, template)
-    updated = []
+    template = _extract(paths)
+    changes = {Path(f"{DOMAIN}.pot"): _serialize(template)}
     if update:
-        for folder in sorted(p for p in paths.locale.iterdir() if p.is_dir()):
-            po = catalog_path(paths, folder.name)
-            if not po.is_file():
-                continue
-            with po.open("rb") as handle:
-                catalog = read_po(handle, locale=folder.name)
+        for locale in _catalog_locales(paths):
+            catalog = read_catalog(paths, locale)
             catalog.update(template, update_header_comment=False)
-            if _write_if_changed(po, catalog):
-                updated.append(po)
-    return ExtractResult(pot, len(template), tuple(updated))
+            changes[catalog_path(paths, locale).relative_to(paths.locale)] = _serialize(catalog)
+    changes = {relative: data for relative, data in changes.items()
+               if not _same(paths.locale / relative, data)}
+    if changes:
+        with transaction(paths.locale) as staging:
+            for relative, data in changes.items():
+                staging.write(relative, data)
+        for relative in changes:
+            log.info("wrote %s", paths.display(paths.locale / relative))
+    pot = paths.locale / f"{DOMAIN}.pot"
+    updated = tuple(paths.locale / r for r in changes if paths.locale / r != pot)
+    return ExtractResult(pot, len(template), updated)
+
+
+def _extract(paths: ProjectPaths) -> Catalog:
+    template = Catalog(project="mgi-report", domain=DOMAIN, fuzzy=False, creation_date=None)
+    current = [""]
+
+    def reading(filename: str, method: str, options: dict[str, str]) -> None:
+        current[0] = filename
+
+    try:
+        for filename, lineno, message, comments, context in extract_from_dir(
+                str(paths.templates), METHODS, OPTIONS, keywords=DEFAULT_KEYWORDS,
+                callback=reading):
+            location = (f"templates/{Path(filename).as_posix()}", lineno)
+            template.add(message, None, [location], auto_comments=comments, context=context)
+    except TemplateSyntaxError as exc:
+        where = paths.display(paths.templates / current[0])
+        raise TemplateError([Problem(where, exc.lineno, "", f"syntax error: {exc.message}")]) \
+            from None
+    return template
+
+
+def _catalog_locales(paths: ProjectPaths) -> list[str]:
+    if not paths.locale.is_dir():
+        return []
+    return [folder.name for folder in sorted(paths.locale.iterdir())
+            if folder.is_dir() and not folder.name.startswith(".")
+            and catalog_path(paths, folder.name).is_file()]
 
 
 def _serialize(catalog: Catalog) -> bytes:
@@ -65,11 +98,6 @@ def _without_dates(data: bytes) -> bytes:
                       if not line.startswith((b'"POT-Creation-Date', b'"PO-Revision-Date')))
 
 
-def _write_if_changed(path: Path, catalog: Catalog) -> bool:
-    """Rewrite only when a message changed, so extraction is idempotent (no date churn)."""
-    data = _serialize(catalog)
-    if path.is_file() and _without_dates(path.read_bytes()) == _without_dates(data):
-        return False
-    write_atomic(path, data)
-    log.info("wrote %s", path)
-    return True
+def _same(path: Path, data: bytes) -> bool:
+    """Unchanged but for dates, so extraction is idempotent (no date churn)."""
+    return path.is_file() and _without_dates(path.read_bytes()) == _without_dates(data)

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po
 
 from ..catalogs import DOMAIN, catalog_path, read_catalog
 from ..errors import UsageError
 from ..model import Project, source_hash
 from ..paths import ProjectPaths
+from ..pofile import read_strict
 
 
 @dataclass(frozen=True)
@@ -96,8 +96,7 @@ def _template(paths: ProjectPaths) -> Catalog:
     pot = paths.locale / f"{DOMAIN}.pot"
     if not pot.is_file():
         raise UsageError(f"{paths.display(pot)} not found: run 'mgi-report i18n extract'")
-    with pot.open("rb") as handle:
-        return read_po(handle)
+    return read_strict(paths.read(pot), paths.display(pot))
 
 
 def _ui_counts(template: Catalog, catalog: Catalog, is_source: bool) -> Counts:

@@ -1,0 +1,221 @@
+"""Stage 6: publish a folder as one unit, so a reader sees all of the old or all of the new.
+
+Every command that changes a folder the user trusts — `build` (the output folder), `i18n
+import` (a locale's content) and `i18n extract` (the catalogs) — works on a staged copy and
+swaps it in at the end. The copy is made of hard links (files are only ever replaced, never
+written in place, so a link never changes the old folder's files) and lives in a hidden
+working folder beside the target, ``.<name>.mgi-report/``, which also holds the lock.
+
+On Linux the swap is one ``renameat2(RENAME_EXCHANGE)``: at every instant the target is the
+complete old folder or the complete new one, whatever happens (SIGKILL, a full disk, an
+unwritable file). Where the kernel or file system cannot exchange, two renames are used, and
+for that moment the target is absent (never half-written). Leftovers of a killed run stay in
+the working folder, outside the target, and are removed by the next run.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, Problem
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+class PublishError(InputError):
+    """The target cannot be written (read-only, disk full, locked): exit status 2."""
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        super().__init__([Problem(str(path), 0, "", message)])
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, then rename: never a half file.
+
+    A failure is reported for ``path``, the file the caller meant, not the temporary one.
+    """
+    temporary: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        temporary = Path(name)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        temporary.chmod(0o644)
+        temporary.replace(path)
+    except BaseException as exc:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
+
+
+@dataclass(frozen=True)
+class Staging:
+    """The staged copy of a target folder: write into it as if it were the target."""
+
+    target: Path
+    path: Path
+
+    def write(self, relative: str | Path, data: bytes) -> Path:
+        destination = self.path / relative
+        if not destination.resolve().is_relative_to(self.path.resolve()):
+            raise PublishError(destination, "refused: outside the folder being written")
+        write_atomic(destination, data)
+        return destination
+
+    def read(self, relative: str | Path) -> bytes | None:
+        path = self.path / relative
+        return path.read_bytes() if path.is_file() else None
+
+
+def workspace(target: Path) -> Path:
+    """The hidden working folder beside ``target``: its lock, staged copy and leftovers."""
+    return target.parent / f".{target.name}.mgi-report"
+
+
+@contextmanager
+def transaction(target: Path) -> Iterator[Staging]:
+    """Stage a copy of ``target`` (empty when it does not exist); on success swap it in.
+
+    Nothing in ``target`` changes unless the ``with`` block completes; an exception, a
+    full disk or a kill leaves it exactly as it was.
+    """
+    target = target.resolve()
+    work = workspace(target)
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(target, f"cannot write ({exc.strerror})") from None
+    with _locked(work / "lock", target):
+        _remove_leftovers(work)
+        staged = work
+        try:
+            staged = _stage(target, work)
+            yield Staging(target, staged)
+            _sync_tree(staged)
+            _swap(staged, target)
+        except OSError as exc:
+            raise PublishError(_as_target(exc, staged, target),
+                               f"cannot write ({exc.strerror or exc})") from None
+        finally:
+            _remove_leftovers(work)
+
+
+def _as_target(exc: OSError, staged: Path, target: Path) -> Path:
+    """The file a failed write was for, named as it will be in the target, not the copy."""
+    if not exc.filename:
+        return target
+    failed = Path(os.fsdecode(exc.filename))
+    return target / failed.relative_to(staged) if failed.is_relative_to(staged) else failed
+
+
+@contextmanager
+def _locked(lock: Path, target: Path) -> Iterator[None]:
+    """One writer per target; a second one is refused, naming the process that holds it."""
+    try:
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise PublishError(target, f"cannot write ({exc.strerror})") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(handle, 64, 0).decode("ascii", "replace").strip() or "unknown"
+            raise PublishError(target, f"another mgi-report (process {holder}) is writing "
+                                       "this folder; try again when it has finished") from None
+        try:
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        except OSError as exc:
+            raise PublishError(target, f"cannot write ({exc.strerror})") from None
+        yield
+    finally:
+        os.close(handle)
+
+
+def _stage(target: Path, work: Path) -> Path:
+    if target.exists() and not target.is_dir():
+        raise PublishError(target, "is not a folder")
+    staged = Path(tempfile.mkdtemp(prefix="new-", dir=work))
+    staged.chmod(0o755)
+    if target.is_dir():
+        for directory, folders, files in os.walk(target):
+            here = staged / Path(directory).relative_to(target)
+            for name in folders:
+                _mirror(Path(directory, name), here / name)
+            for name in files:
+                _mirror(Path(directory, name), here / name)
+    return staged
+
+
+def _mirror(source: Path, destination: Path) -> None:
+    """A folder, a hard link to a file, or a copy of a symbolic link."""
+    if source.is_symlink():
+        destination.symlink_to(source.readlink())
+    elif source.is_dir():
+        destination.mkdir()
+    else:
+        try:
+            os.link(source, destination, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
+                raise
+            shutil.copy2(source, destination)
+
+
+def _sync_tree(folder: Path) -> None:
+    """Flush the staged folders to disk before the swap makes them the target."""
+    for directory, _, _ in os.walk(folder):
+        _fsync_dir(Path(directory))
+
+
+def _swap(staged: Path, target: Path) -> None:
+    if not target.exists():
+        staged.rename(target)
+    elif not _exchange(staged, target):
+        target.rename(staged.with_name(f"old-{staged.name}"))
+        staged.rename(target)
+    _fsync_dir(target.parent)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2); False where that is not supported."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    done = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                     _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _fsync_dir(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _remove_leftovers(work: Path) -> None:
+    for path in work.iterdir():
+        if path.name != "lock":
+            shutil.rmtree(path, ignore_errors=True)

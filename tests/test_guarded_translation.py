@@ -1,0 +1,205 @@
+"""Translators' work is guarded: imports land where they should, catalogs are read as
+strictly as msgfmt, and no translation drops a footnote, a link or a placeholder."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from faults import FAULTS, snapshot
+from mgi_report import load_project
+from mgi_report.cli import main
+from mgi_report.publish import workspace
+from mgi_report.translate import export_po, translation_status
+
+Edit = Callable[[str, str, str], Path]
+PO_HEADER = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+             '"Language: {language}\\n"\n\n')
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
+    capsys.readouterr()
+    status = main(list(args))
+    return status, capsys.readouterr().err.strip().splitlines()
+
+
+def content_po(tmp_path: Path, language: str, body: str) -> Path:
+    po = tmp_path / "upload.po"
+    po.write_text(PO_HEADER.format(language=language) + body, encoding="utf-8")
+    return po
+
+
+def german_po(project: Path, tmp_path: Path) -> Path:
+    po = tmp_path / "de.po"
+    po.write_bytes(export_po(load_project(project), "de"))
+    return po
+
+
+@pytest.mark.parametrize("locale", ["countries", "en", "xx", "../de", "de_XX_bad"])
+def test_import_into_a_folder_that_is_not_a_translation_locale_is_refused(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        locale: str) -> None:
+    po = german_po(project_copy, tmp_path)
+    before = snapshot(project_copy / "content")
+    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), "--locale",
+                      locale, "--force", str(po))
+    assert status == 2
+    assert len(err) == 1 and "Traceback" not in err[0]
+    assert snapshot(project_copy / "content") == before
+
+
+def test_a_po_for_another_language_is_refused_unless_forced(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    po = german_po(project_copy, tmp_path)
+    before = snapshot(project_copy / "content/ru")
+    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), "--locale", "ru",
+                      str(po))
+    assert status == 2
+    assert err == [f"{po}: Language: this PO is for 'de' (its Language header), not 'ru'; "
+                   "pass --force to import it anyway"]
+    assert snapshot(project_copy / "content/ru") == before
+
+
+def test_a_po_exported_before_the_source_changed_stays_outdated_after_import(
+        project_copy: Path, tmp_path: Path, edit: Edit,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    po = german_po(project_copy, tmp_path)
+    edit("content/en/domains.yaml", "name: Partnerships", "name: International partnerships")
+    status, _ = run(capsys, "i18n", "import", "--root", str(project_copy), str(po))
+    assert status == 0
+    german = translation_status(load_project(project_copy), ["de"])[0]
+    assert "domains.partnerships.name" in german.outdated_keys
+
+
+@pytest.mark.parametrize(("translation", "message"), [
+    ("Die MGI wurden entwickelt.", "translation lacks [^mgi]"),
+    ("Die MGI[^mgi][^mgi] wurden entwickelt.", "a different number of times"),
+    ("Siehe [hier](https://evil.example/) und[^mgi].", "adds https://evil.example/"),
+])
+def test_an_imported_translation_must_keep_footnotes_and_links(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        translation: str, message: str) -> None:
+    source = load_project(project_copy).bundles["en"].entries["kaz.snapshot.introduction"]
+    msgid = "\n\n".join(source.value) if isinstance(source.value, tuple) else source.value
+    paragraphs = msgid.split("\n\n")
+    translated = "\n\n".join([translation if "[^mgi]" in p else p for p in paragraphs])
+
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+    po = content_po(tmp_path, "de", f'msgctxt "kaz.snapshot.introduction"\n'
+                                    f'msgid {quoted(msgid)}\nmsgstr {quoted(translated)}\n')
+    before = snapshot(project_copy / "content/de")
+    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), str(po))
+    assert status == 2
+    assert len(err) == 1
+    assert err[0].startswith(f"{po}:7: kaz.snapshot.introduction: ") and message in err[0]
+    assert snapshot(project_copy / "content/de") == before
+
+
+def test_a_yaml_translation_without_the_footnote_call_fails_check(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/de/kaz.yaml", "(MGI)[^mgi]", "(MGI)")
+    status, err = run(capsys, "check", "--root", str(project_copy))
+    assert status == 2
+    assert len(err) == 1
+    assert re.match(r"content/de/kaz\.yaml:\d+: kaz\.snapshot\.introduction: translation "
+                    r"lacks \[\^mgi\]", err[0]), err
+
+
+CATALOG_FAULTS = {
+    "unterminated string": ('msgstr "Wichtigste Ergebnisse"', 'msgstr "Wichtigste Ergebnisse',
+                            "unterminated or malformed string"),
+    "duplicate message": ('msgid "Key findings"\nmsgstr "Wichtigste Ergebnisse"\n',
+                          'msgid "Key findings"\nmsgstr "Wichtigste Ergebnisse"\n\n'
+                          'msgid "Key findings"\nmsgstr "Ergebnisse"\n', "duplicate message"),
+    "plural index out of range": ('msgstr[1] "%(num)s Übereinkommen ratifiziert"',
+                                  'msgstr[1] "%(num)s Übereinkommen ratifiziert"\n'
+                                  'msgstr[2] "%(num)s mehr"', "more translations"),
+    "bad plural formula": ("plural=(n != 1)", "plural=(n !=== 1", "plural formula"),
+    "unknown charset": ("charset=utf-8", "charset=klingon", "unknown charset"),
+    "plural form without its number": ('msgstr[1] "%(num)s Übereinkommen ratifiziert"',
+                                       'msgstr[1] "Übereinkommen ratifiziert"',
+                                       "placeholders none, the source %(num)s"),
+    "stray percent": ('msgstr "Wichtigste Ergebnisse"', 'msgstr "Wichtigste Ergebnisse 100%"',
+                      "stray '%'"),
+    "another language's catalog": ('"Language: de\\n"', '"Language: ru\\n"',
+                                   "catalog is for 'ru'"),
+    "no header": ('msgid ""\nmsgstr ""\n', 'msgid "x"\nmsgstr ""\n', "no Language header"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(CATALOG_FAULTS))
+def test_a_catalog_msgfmt_would_reject_fails_check_with_file_and_line(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str], fault: str) -> None:
+    old, new, message = CATALOG_FAULTS[fault]
+    edit("locale/de/LC_MESSAGES/messages.po", old, new)
+    status, err = run(capsys, "check", "--root", str(project_copy))
+    assert status == 2, err
+    assert err and all(line.startswith("locale/de/LC_MESSAGES/messages.po:") for line in err)
+    assert any(message in line for line in err), err
+    assert "Traceback" not in "\n".join(err)
+
+
+def test_extract_with_a_template_that_does_not_parse_changes_no_catalog(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("templates/sections/contents.html.j2", '{{ _("Key sources") }}',
+         '{{ _("Key sources") }')
+    before = snapshot(project_copy / "locale")
+    status, err = run(capsys, "i18n", "extract", "--root", str(project_copy))
+    assert status == 2
+    assert len(err) == 1 and err[0].startswith("templates/sections/contents.html.j2:")
+    assert snapshot(project_copy / "locale") == before
+
+
+@pytest.mark.parametrize("target", ["content/en/kaz.yaml", "locale/de/LC_MESSAGES/x.po",
+                                    "templates/x.po"])
+def test_export_never_overwrites_the_projects_inputs(
+        project_copy: Path, capsys: pytest.CaptureFixture[str], target: str) -> None:
+    before = snapshot(project_copy)
+    status, err = run(capsys, "i18n", "export", "--root", str(project_copy), "--locale", "de",
+                      "--out", str(project_copy / target))
+    assert status == 2 and len(err) == 1 and "refused" in err[0]
+    assert snapshot(project_copy) == before
+
+
+@pytest.mark.parametrize("out", ["content/xx", "templates/out", "locale"])
+def test_build_output_inside_the_inputs_is_refused(
+        project_copy: Path, capsys: pytest.CaptureFixture[str], out: str) -> None:
+    status, err = run(capsys, "build", "--root", str(project_copy), "--out",
+                      str(project_copy / out), "--format", "html")
+    assert status == 2 and len(err) == 1 and "refused: output inside" in err[0]
+    assert not (project_copy / "content/xx").exists()
+
+
+def test_an_import_killed_at_any_change_leaves_the_old_or_the_new_locale(
+        project_copy: Path, tmp_path: Path, edit: Edit) -> None:
+    edit("content/en/domains.yaml", "name: Partnerships", "name: International partnerships")
+    po = content_po(tmp_path, "de", 'msgctxt "domains.partnerships.name"\n'
+                                    'msgid "International partnerships"\n'
+                                    'msgstr "Internationale Partnerschaften"\n')
+    german = project_copy / "content/de"
+    pristine = tmp_path / "pristine"
+    import shutil
+
+    shutil.copytree(german, pristine)
+    args = ["i18n", "import", "--root", str(project_copy), str(po)]
+
+    def reset() -> None:
+        shutil.rmtree(german)
+        shutil.rmtree(workspace(german), ignore_errors=True)
+        shutil.copytree(pristine, german)
+
+    old = snapshot(german)
+    changes = FAULTS.count(lambda: main(args))
+    new = snapshot(german)
+    assert new != old and new.keys() == old.keys()
+    assert "Internationale Partnerschaften" in new["domains.yaml"].decode()
+    for at in range(1, changes + 1):
+        reset()
+        assert FAULTS.kill(at, lambda: main(args)) == 137
+        assert snapshot(german) in (old, new), f"import killed at change {at}: mixed locale"
+        assert load_project(project_copy).bundles["de"]
