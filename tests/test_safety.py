@@ -57,7 +57,7 @@ def test_fetcher_refuses_files_outside_the_project_and_the_network(
     (assets / "ok.css").write_text("p { color: red }", encoding="utf-8")
     fetcher = ProjectFetcher(assets)
     assert fetcher.fetch((assets / "ok.css").as_uri()).read() == b"p { color: red }"
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.WARNING, logger="mgi_report"):
         for url in ("file:///etc/passwd", "http://example.com/x.css",
                     (assets / ".." / "secret").as_uri()):
             with pytest.raises(RefusedURL):

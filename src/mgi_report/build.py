@@ -88,8 +88,8 @@ def inputs_hash(project: Project, edition: Edition, variant: str) -> str:
     files.extend(sorted(p for p in paths.templates.rglob("*") if p.is_file()))
     digest = hashlib.sha256(f"mgi-report {__version__}\0{spec.name}\0{variant}\0".encode())
     for path in files:
-        if path.is_file():
-            digest.update(paths.display(path).encode() + b"\0" + path.read_bytes() + b"\0")
+        if path.is_file() or path.is_symlink():
+            digest.update(paths.display(path).encode() + b"\0" + paths.read(path) + b"\0")
     return digest.hexdigest()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem
+from .errors import InputError, Problem
 from .paths import ProjectPaths
 from .yamlfile import YamlDocument, load_yaml
 
@@ -23,7 +23,12 @@ class RawProject:
 
     def read(self, path: Path) -> YamlDocument | None:
         self.files.append(path)
-        document, problems = load_yaml(path, self.paths.display(path))
+        try:
+            data = self.paths.read(path)
+        except InputError as error:
+            self.problems.extend(error.problems)
+            return None
+        document, problems = load_yaml(data, self.paths.display(path))
         self.problems.extend(problems)
         return document
 

@@ -8,7 +8,7 @@ import math
 import mimetypes
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from babel.dates import format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import Translations
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from .catalogs import translations
@@ -91,24 +92,71 @@ def render_html(paths: ProjectPaths, edition: Edition,
         raise TemplateError([Problem(where, exc.lineno, "", f"syntax error: {exc.message}")]) \
             from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError([_undefined_problem(paths, exc)]) from None
+        raise TemplateError([_template_problem(paths, exc, f"undefined: {exc.message}")]) \
+            from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as exc:
+        if not _in_template(paths, exc):
+            raise
+        message = "templates call themselves without end" if isinstance(exc, RecursionError) \
+            else f"{type(exc).__name__}: {exc}"
+        raise TemplateError([_template_problem(paths, exc, message)]) from None
 
 
-def _undefined_problem(paths: ProjectPaths, exc: jinja2.UndefinedError) -> Problem:
-    """Locate an undefined variable at the template line Jinja was rendering."""
-    tb = exc.__traceback__
-    where, line = paths.display(paths.templates / ENTRY_TEMPLATE), 0
+def _frames(paths: ProjectPaths, exc: BaseException) -> list[tuple[str, int]]:
+    """The template files and lines an exception passed through, outermost first."""
+    found, tb = [], exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.startswith(str(paths.templates)):
-            where, line = paths.display(Path(filename)), tb.tb_lineno
+            found.append((paths.display(Path(filename)), tb.tb_lineno))
         tb = tb.tb_next
-    return Problem(where, line, "", f"undefined: {exc.message}")
+    return found
+
+
+def _in_template(paths: ProjectPaths, exc: BaseException) -> bool:
+    """Whether the error was raised by template code itself, not by mgi-report's filters."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return (tb is not None and tb.tb_frame.f_code.co_filename.startswith(str(paths.templates))) \
+        or isinstance(exc, RecursionError)
+
+
+def _template_problem(paths: ProjectPaths, exc: BaseException, message: str) -> Problem:
+    """Locate an error at the innermost template line Jinja was rendering."""
+    frames = _frames(paths, exc) or [(paths.display(paths.templates / ENTRY_TEMPLATE), 0)]
+    where, line = frames[-1]
+    return Problem(where, line, "", message)
+
+
+class ProjectLoader(jinja2.BaseLoader):
+    """Templates are project files: under templates/ (links followed), regular, bounded,
+    UTF-8; anything else is a TemplateError naming the file."""
+
+    def __init__(self, paths: ProjectPaths) -> None:
+        self.paths = paths
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.paths.templates.joinpath(*split_template_path(template))
+        if not path.is_file() and not path.is_symlink():
+            raise jinja2.TemplateNotFound(template)
+        data = self.paths.read(path)
+        filename, mtime = str(path), path.stat().st_mtime
+        if not path.resolve().is_relative_to(self.paths.templates.resolve()):
+            raise TemplateError([Problem(self.paths.display(path), 0, "",
+                                         "refused: it leads outside templates/")])
+        try:
+            return data.decode("utf-8"), filename, lambda: path.stat().st_mtime == mtime
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise TemplateError([Problem(self.paths.display(path), line, "",
+                                         "not valid UTF-8 text")]) from None
 
 
 def environment(paths: ProjectPaths, locale: str) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(paths.templates),
+        loader=ProjectLoader(paths),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -285,7 +333,7 @@ def inline_stylesheet(paths: ProjectPaths, name: str) -> str:
     if not path.is_relative_to(paths.templates.resolve()) or not path.is_file():
         raise TemplateError([Problem(paths.display(paths.templates / name), 0, "",
                                      "stylesheet not found in templates/")])
-    css = path.read_text(encoding="utf-8")
+    css = paths.read(path).decode("utf-8", errors="strict")
 
     def embed(match: re.Match[str]) -> str:
         url = match.group(2)
@@ -299,7 +347,7 @@ def inline_stylesheet(paths: ProjectPaths, name: str) -> str:
             return "url(about:invalid)"
         mime = mimetypes.guess_type(asset.name)[0] or _FONT_TYPES.get(asset.suffix,
                                                                      "application/octet-stream")
-        data = base64.b64encode(asset.read_bytes()).decode("ascii")
+        data = base64.b64encode(paths.read(asset)).decode("ascii")
         return f'url("data:{mime};base64,{data}")'
 
     return CSS_URL.sub(embed, css)

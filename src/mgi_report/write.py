@@ -54,7 +54,7 @@ def html_to_pdf(html: str, assets: Path, variant: str, identifier: str) -> bytes
     document = HTML(string=html, base_url=assets.as_uri() + "/", url_fetcher=fetcher,
                     media_type="print")
     paged = assets / PAGED_STYLESHEET
-    stylesheets = [CSS(filename=paged, url_fetcher=fetcher, media_type="print")] \
+    stylesheets = [CSS(url=paged.as_uri(), url_fetcher=fetcher, media_type="print")] \
         if paged.is_file() else []
     buffer = BytesIO()
     document.write_pdf(buffer, stylesheets=stylesheets, pdf_variant=chosen.weasyprint_variant,

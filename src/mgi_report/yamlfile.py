@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -50,15 +49,13 @@ _Constructor.add_constructor(  # type: ignore[type-var]
     "tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
 
 
-def load_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Problem]]:
-    """Parse ``path``; return the document, or None and the problems that stopped it."""
+def load_yaml(data: bytes, display: str) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse ``data``; return the document, or None and the problems that stopped it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         return None, [Problem(display, line, "", "not valid UTF-8 text")]
-    except OSError as exc:
-        return None, [Problem(display, 0, "", f"cannot read: {exc.strerror}")]
     try:
         loader = _Constructor(text)
     except yaml.reader.ReaderError as exc:
@@ -69,7 +66,7 @@ def load_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Probl
     try:
         node = loader.get_single_node()
         lines: dict[KeyPath, int] = {}
-        data = _construct(loader, node, (), lines, [0]) if node is not None else None
+        value = _construct(loader, node, (), lines, [0]) if node is not None else None
     except RecursionError:
         return None, [Problem(display, 1, "", f"nested deeper than {MAX_DEPTH} levels")]
     except _BadValue as exc:
@@ -84,7 +81,7 @@ def load_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Probl
         return None, [Problem(display, exc.line, "", f"nested deeper than {MAX_DEPTH} levels")]
     finally:
         loader.dispose()
-    return YamlDocument(display, data, lines), []
+    return YamlDocument(display, value, lines), []
 
 
 class _TooDeep(Exception):
@@ -117,6 +114,9 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath,
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _BadValue(key_node.start_mark.line + 1,
+                                "a key must be plain text, not a list or mapping")
             key = _scalar(loader, key_node)
             if not isinstance(key, str):
                 key = str(key)

@@ -1,0 +1,80 @@
+"""The project boundary holds and bad templates are bad input: exit 2, one line, no output."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mgi_report.cli import main
+
+Edit = Callable[[str, str, str], Path]
+HTML_ONLY = ("--report", "snapshot", "--locale", "en", "--format", "html")
+
+
+def build_status(capsys: pytest.CaptureFixture[str], root: Path,
+                 *extra: str) -> tuple[int, list[str]]:
+    capsys.readouterr()
+    status = main(["build", "--root", str(root), "--out", str(root / "out"), *HTML_ONLY, *extra])
+    return status, capsys.readouterr().err.strip().splitlines()
+
+
+@pytest.mark.parametrize("relative", ["templates/sections/contents.html.j2",
+                                      "templates/css/paged.css", "content/en/conventions.yaml",
+                                      "locale/en/LC_MESSAGES/messages.po"])
+def test_a_project_file_that_links_outside_the_project_is_refused(
+        project_copy: Path, capsys: pytest.CaptureFixture[str], relative: str) -> None:
+    link = project_copy / relative
+    link.unlink()
+    link.symlink_to("/etc/passwd")
+    status, err = build_status(capsys, project_copy, "--format", "html,pdf")
+    assert status == 2, err
+    assert any(line.startswith(relative) and "outside the project" in line for line in err), err
+    assert not (project_copy / "out").exists()
+
+
+@pytest.mark.parametrize(("snippet", "message"), [
+    ("{{ 1 // 0 }}", "ZeroDivisionError"),
+    ("{% macro loop() %}{{ loop() }}{% endmacro %}{{ loop() }}", "without end"),
+])
+def test_a_template_that_fails_while_rendering_is_exit_2_at_its_line(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str], snippet: str,
+        message: str) -> None:
+    edit("templates/sections/contents.html.j2", '<li><a href="#introduction">',
+         f'{snippet}<li><a href="#introduction">')
+    status, err = build_status(capsys, project_copy)
+    assert status == 2
+    assert len(err) == 1 and err[0].startswith("templates/sections/contents.html.j2:4: ")
+    assert message in err[0]
+
+
+def test_a_template_that_is_not_utf8_is_exit_2(
+        project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project_copy / "templates/sections/contents.html.j2"
+    path.write_bytes(path.read_bytes() + b"\n\xff\xfe caf\xe9\n")
+    bad_line = path.read_bytes().count(b"\n")
+    status, err = build_status(capsys, project_copy)
+    assert status == 2
+    assert err == [f"templates/sections/contents.html.j2:{bad_line}: not valid UTF-8 text"]
+
+
+def test_an_alias_bomb_in_mapping_keys_is_refused_at_once(
+        project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 9):
+        previous = chr(ord("a") + level - 1)
+        name = chr(ord("a") + level)
+        bomb.append(f"{name}: &{name} [*{previous}, *{previous}, *{previous}, *{previous}, "
+                    f"*{previous}, *{previous}, *{previous}, *{previous}, *{previous}]")
+    bomb.append("? *i\n: boom")
+    (project_copy / "content/en/conventions.yaml").write_text("\n".join(bomb) + "\n",
+                                                             encoding="utf-8")
+    started = time.perf_counter()
+    capsys.readouterr()
+    status = main(["check", "--root", str(project_copy)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert time.perf_counter() - started < 30
+    assert status == 2
+    assert any(line.startswith("content/en/conventions.yaml:") for line in err), err
