@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -78,3 +79,23 @@ def test_an_alias_bomb_in_mapping_keys_is_refused_at_once(
     assert time.perf_counter() - started < 30
     assert status == 2
     assert any(line.startswith("content/en/conventions.yaml:") for line in err), err
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero", "/dev/null"])
+def test_diff_refuses_devices_and_fifos_at_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], special: str) -> None:
+    path = Path(special)
+    if special == "fifo":
+        path = tmp_path / "pipe.pdf"
+        os.mkfifo(path)
+    regular = tmp_path / "a.pdf"
+    regular.write_bytes(b"%PDF-1.7\n")
+    for old, new in ((path, regular), (regular, path)):
+        capsys.readouterr()
+        started = time.perf_counter()
+        status = main(["diff", str(old), str(new)])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert time.perf_counter() - started < 10
+        assert status == 2
+        assert err == [f"{path}: not a regular file or folder (devices and FIFOs are not "
+                       "compared)"]

@@ -9,6 +9,7 @@ wording changed.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from ..manifest import read_manifest
 from .model import KeyChange
 
 SUFFIXES = (".pdf", ".html")
+#: The largest file compared (an edition is 0.1 to 2 MB).
+MAX_INPUT_BYTES = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -27,11 +30,30 @@ class Side:
     record: Mapping[str, Any] | None = None
 
     def read(self) -> bytes:
+        """The file's bytes: a regular file of at most MAX_INPUT_BYTES, or bad input."""
+        refuse_special(self.path)
         try:
-            return self.path.read_bytes()
+            with self.path.open("rb") as handle:
+                data = handle.read(MAX_INPUT_BYTES + 1)
         except OSError as exc:
             raise InputError([Problem(str(self.path), 0, "",
                                       f"cannot read ({exc.strerror})")]) from None
+        if len(data) > MAX_INPUT_BYTES:
+            raise InputError([Problem(str(self.path), 0, "",
+                                      f"larger than {MAX_INPUT_BYTES // 2**20} MiB")])
+        return data
+
+
+def refuse_special(path: Path) -> None:
+    """Only folders and regular files are compared: a device or FIFO would never end."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError([Problem(str(path), 0, "", f"cannot read ({exc.strerror})")]) \
+            from None
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise InputError([Problem(str(path), 0, "", "not a regular file or folder "
+                                                    "(devices and FIFOs are not compared)")])
 
 
 @dataclass(frozen=True)
@@ -97,6 +119,7 @@ def pair_inputs(old: Path, new: Path, formats: Sequence[str] | None = None) -> l
     for path in (old, new):
         if not path.exists():
             raise InputError([Problem(str(path), 0, "", "no such file or folder")])
+        refuse_special(path)
     if old.is_dir() != new.is_dir():
         raise InputError([Problem(str(new if old.is_dir() else old), 0, "",
                                   "cannot compare a folder with a file")])
