@@ -3,6 +3,7 @@ strictly as msgfmt, and no translation drops a footnote, a link or a placeholder
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -120,6 +121,9 @@ CATALOG_FAULTS = {
                                   'msgstr[1] "%(num)s Übereinkommen ratifiziert"\n'
                                   'msgstr[2] "%(num)s mehr"', "more translations"),
     "bad plural formula": ("plural=(n != 1)", "plural=(n !=== 1", "plural formula"),
+    "plural formula that divides by zero": ("plural=(n != 1)", "plural=(n % 0)",
+                                            "plural formula fails"),
+    "plural formula beyond nplurals": ("plural=(n != 1)", "plural=n", "beyond nplurals"),
     "unknown charset": ("charset=utf-8", "charset=klingon", "unknown charset"),
     "plural form without its number": ('msgstr[1] "%(num)s Übereinkommen ratifiziert"',
                                        'msgstr[1] "Übereinkommen ratifiziert"',
@@ -166,12 +170,20 @@ def test_export_never_overwrites_the_projects_inputs(
     assert snapshot(project_copy) == before
 
 
-@pytest.mark.parametrize("out", ["content/xx", "templates/out", "locale"])
+def test_importing_a_fifo_is_refused_at_once(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = tmp_path / "de.po"
+    os.mkfifo(fifo)
+    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), str(fifo))
+    assert (status, err) == (2, [f"{fifo}: not a regular file"])
+
+
+@pytest.mark.parametrize("out", [".", "..", "content/xx", "templates/out", "locale"])
 def test_build_output_inside_the_inputs_is_refused(
         project_copy: Path, capsys: pytest.CaptureFixture[str], out: str) -> None:
     status, err = run(capsys, "build", "--root", str(project_copy), "--out",
                       str(project_copy / out), "--format", "html")
-    assert status == 2 and len(err) == 1 and "refused: output inside" in err[0]
+    assert status == 2 and len(err) == 1 and "refused: " in err[0]
     assert not (project_copy / "content/xx").exists()
 
 

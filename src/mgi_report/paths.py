@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,9 +57,9 @@ class ProjectPaths:
             raise InputError([Problem(where, 0, "", "refused: it leads outside the project "
                                                     f"folder (to {path.resolve()})")])
         try:
+            if not stat.S_ISREG(path.stat().st_mode):  # before open: a FIFO would block it
+                raise InputError([Problem(where, 0, "", "not a regular file")])
             with path.open("rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    raise InputError([Problem(where, 0, "", "not a regular file")])
                 data = handle.read(limit + 1)
         except OSError as exc:
             raise InputError([Problem(where, 0, "", f"cannot read ({exc.strerror})")]) \
@@ -81,6 +80,9 @@ def refuse_project_output(root: Path, out: Path) -> None:
     """Outputs never go into the project's inputs: content/, templates/ or locale/."""
     paths = ProjectPaths(Path(root).resolve())
     target = Path(out).resolve()
+    if paths.root.is_relative_to(target) or target == Path.home().resolve():
+        raise InputError([Problem(str(out), 0, "", "refused: the output folder would hold the "
+                                                   "project itself (it is replaced as a whole)")])
     for inputs in (paths.content, paths.templates, paths.locale):
         if target.is_relative_to(inputs.resolve()):
             raise InputError([Problem(str(out), 0, "", f"refused: output inside "

@@ -115,6 +115,16 @@ def _plural_problems(catalog: Catalog, text: str, where: str) -> list[Problem]:
         return [Problem(where, line, "Plural-Forms", f"plural formula does not parse ({exc})")]
     if not 1 <= catalog.num_plurals <= 6:
         return [Problem(where, line, "Plural-Forms", "nplurals must be between 1 and 6")]
+    plural = gettext.c2py(catalog.plural_expr)
+    for n in range(1000):
+        try:
+            form = plural(n)
+        except (ArithmeticError, ValueError, RecursionError) as exc:
+            return [Problem(where, line, "Plural-Forms", f"plural formula fails for n={n} "
+                                                         f"({exc})")]
+        if not 0 <= form < catalog.num_plurals:
+            return [Problem(where, line, "Plural-Forms", f"plural formula gives form {form} "
+                                                         f"for n={n}, beyond nplurals")]
     return []
 
 

@@ -138,9 +138,9 @@ def _shaped(text: str, like: TextValue) -> TextValue:
 def _read_upload(po_file: Path) -> bytes:
     """A translator's PO file: a regular file of bounded size, or bad input."""
     try:
+        if not stat.S_ISREG(po_file.stat().st_mode):
+            raise InputError([Problem(str(po_file), 0, "", "not a regular file")])
         with po_file.open("rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise InputError([Problem(str(po_file), 0, "", "not a regular file")])
             return handle.read(MAX_PO_BYTES + 1)
     except OSError as exc:
         raise InputError([Problem(str(po_file), 0, "", f"cannot read ({exc.strerror})")]) \
