@@ -56,17 +56,7 @@ class ProjectPaths:
         if not self.inside(path):
             raise InputError([Problem(where, 0, "", "refused: it leads outside the project "
                                                     f"folder (to {path.resolve()})")])
-        try:
-            if not stat.S_ISREG(path.stat().st_mode):  # before open: a FIFO would block it
-                raise InputError([Problem(where, 0, "", "not a regular file")])
-            with path.open("rb") as handle:
-                data = handle.read(limit + 1)
-        except OSError as exc:
-            raise InputError([Problem(where, 0, "", f"cannot read ({exc.strerror})")]) \
-                from None
-        if len(data) > limit:
-            raise InputError([Problem(where, 0, "", f"larger than {limit // 2**20} MiB")])
-        return data
+        return read_regular(path, where, limit)
 
     def display(self, path: Path) -> str:
         """A path as users see it in messages: relative to the root when inside it."""
@@ -74,6 +64,21 @@ class ProjectPaths:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+
+def read_regular(path: Path, where: str, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; anything else (a FIFO, a
+    device, a folder, a larger file, an unreadable one) is bad input naming ``where``."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):  # before open: a FIFO would block it
+            raise InputError([Problem(where, 0, "", "not a regular file")])
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError([Problem(where, 0, "", f"cannot read ({exc.strerror})")]) from None
+    if len(data) > limit:
+        raise InputError([Problem(where, 0, "", f"larger than {limit // 2**20} MiB")])
+    return data
 
 
 def refuse_project_output(root: Path, out: Path) -> None:

@@ -77,10 +77,6 @@ class Staging:
         write_atomic(destination, data)
         return destination
 
-    def read(self, relative: str | Path) -> bytes | None:
-        path = self.path / relative
-        return path.read_bytes() if path.is_file() else None
-
 
 def workspace(target: Path) -> Path:
     """The hidden working folder beside ``target``: its lock, staged copy and leftovers."""

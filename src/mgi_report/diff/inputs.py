@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import InputError, Problem, UsageError
 from ..manifest import read_manifest
+from ..paths import read_regular
 from .model import KeyChange
 
 SUFFIXES = (".pdf", ".html")
@@ -31,17 +32,7 @@ class Side:
 
     def read(self) -> bytes:
         """The file's bytes: a regular file of at most MAX_INPUT_BYTES, or bad input."""
-        refuse_special(self.path)
-        try:
-            with self.path.open("rb") as handle:
-                data = handle.read(MAX_INPUT_BYTES + 1)
-        except OSError as exc:
-            raise InputError([Problem(str(self.path), 0, "",
-                                      f"cannot read ({exc.strerror})")]) from None
-        if len(data) > MAX_INPUT_BYTES:
-            raise InputError([Problem(str(self.path), 0, "",
-                                      f"larger than {MAX_INPUT_BYTES // 2**20} MiB")])
-        return data
+        return read_regular(self.path, str(self.path), MAX_INPUT_BYTES)
 
 
 def refuse_special(path: Path) -> None:

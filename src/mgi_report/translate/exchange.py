@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO, StringIO
@@ -27,7 +26,7 @@ from ruamel.yaml.comments import CommentedMap
 from ..errors import InputError, Problem, UsageError
 from ..markup import reference_problem
 from ..model import Project, TextValue, source_hash
-from ..paths import ProjectPaths
+from ..paths import ProjectPaths, read_regular
 from ..pofile import MAX_PO_BYTES, read_strict
 from ..publish import transaction
 from ..validate import LOCALE_SETTINGS
@@ -97,7 +96,7 @@ def import_po(root: Path, po_file: Path, locale: str | None = None, *,
 
     project = load_project(root)
     where = str(po_file)
-    catalog = read_strict(_read_upload(po_file), where)
+    catalog = read_strict(read_regular(po_file, where, MAX_PO_BYTES), where)
     declared = str(catalog.locale) if catalog.locale else None
     target = locale or declared
     if target is None:
@@ -133,18 +132,6 @@ def import_po(root: Path, po_file: Path, locale: str | None = None, *,
 def _shaped(text: str, like: TextValue) -> TextValue:
     """PO text in the shape of the source value: a list of paragraphs or one string."""
     return tuple(text.split(PARAGRAPH_BREAK)) if isinstance(like, tuple) else text
-
-
-def _read_upload(po_file: Path) -> bytes:
-    """A translator's PO file: a regular file of bounded size, or bad input."""
-    try:
-        if not stat.S_ISREG(po_file.stat().st_mode):
-            raise InputError([Problem(str(po_file), 0, "", "not a regular file")])
-        with po_file.open("rb") as handle:
-            return handle.read(MAX_PO_BYTES + 1)
-    except OSError as exc:
-        raise InputError([Problem(str(po_file), 0, "", f"cannot read ({exc.strerror})")]) \
-            from None
 
 
 def _check_target(project: Project, locale: str) -> None:
