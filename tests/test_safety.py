@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mgi_report import build
+from mgi_report.errors import TemplateError
 from mgi_report.fetcher import ProjectFetcher, RefusedURL
 from mgi_report.inspect import normalize, pdf_text
 from mgi_report.paths import ProjectPaths
@@ -79,13 +80,14 @@ def test_pdf_rendering_refuses_an_outside_image_and_stylesheet_with_a_warning(
     assert "refused to fetch file:///etc/passwd" in caplog.text
 
 
-def test_stylesheet_assets_outside_templates_are_not_embedded(
-        project_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_stylesheet_assets_outside_templates_are_bad_input(project_copy: Path) -> None:
     css = project_copy / "templates/css/evil.css"
     css.write_text("a { background: url(http://example.com/x.png) }\n"
                    "b { background: url(../../content/structure.yaml) }\n", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="mgi_report"):
-        result = inline_stylesheet(ProjectPaths(project_copy), "css/evil.css")
-    assert result.count("url(about:invalid)") == 2
-    assert "refused asset http://example.com/x.png" in caplog.text
-    assert "refused asset ../../content/structure.yaml" in caplog.text
+    with pytest.raises(TemplateError) as raised:
+        inline_stylesheet(ProjectPaths(project_copy), "css/evil.css")
+    assert [str(p) for p in raised.value.problems] == [
+        "templates/css/evil.css:1: url(): asset 'http://example.com/x.png' is not a file "
+        "under templates/",
+        "templates/css/evil.css:2: url(): asset '../../content/structure.yaml' is not a file "
+        "under templates/"]

@@ -15,6 +15,7 @@ from babel import Locale
 from . import __version__
 from .catalogs import catalog_path, read_catalog
 from .errors import BuildError, InputError, Problem, UsageError
+from .fonts import ShippedFonts, check_wording, coverage_message, machine_fonts
 from .load import load_raw
 from .manifest import MANIFEST, OutputRecord, sha256, update_manifest
 from .merge import fallback_chain, merge
@@ -41,19 +42,26 @@ def load_project(root: Path) -> Project:
 
 
 def check_project(root: Path | str) -> Project:
-    """Everything a build would refuse, found without building: the content, and every
-    locale's interface catalog (syntax, language, placeholders)."""
-    project = load_project(Path(root))
+    """Everything a build would refuse, found without building: the content, every
+    locale's interface catalog (syntax, language, placeholders) and the fonts."""
+    return _checked(Path(root))[0]
+
+
+def _checked(root: Path) -> tuple[Project, ShippedFonts]:
+    raw = load_raw(root)
+    project = validate(raw)
     paths = ProjectPaths(project.root)
     problems: list[Problem] = []
+    catalogs = []
     for locale in project.locales:
         try:
-            read_catalog(paths, locale)
+            catalogs.append((paths.display(catalog_path(paths, locale)),
+                             read_catalog(paths, locale)))
         except InputError as error:
             problems.extend(error.problems)
     if problems:
         raise InputError(problems)
-    return project
+    return project, check_wording(paths, raw.documents(), catalogs)
 
 
 def select(project: Project, countries: Sequence[str] | None = None,
@@ -110,7 +118,7 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     """
     root, out = Path(root).resolve(), Path(out)
     refuse_project_output(root, out)
-    project = load_project(root)
+    project, fonts = _checked(root)
     specs = select(project, countries, reports, locales)
     chosen_formats = _choose("format", formats, list(FORMATS))
     pdf_variant(variant)
@@ -121,25 +129,33 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     records: list[OutputRecord] = []
     with transaction(out) as staging:
         for edition in editions:
-            records.extend(_build_edition(project, paths, edition, staging, chosen_formats,
-                                          variant, mark_fallback))
+            records.extend(_build_edition(project, paths, fonts, edition, staging,
+                                          chosen_formats, variant, mark_fallback))
         update_manifest(staging.path, records, f"mgi-report {__version__}")
     return BuildResult(tuple(records), out / MANIFEST)
 
 
-def _build_edition(project: Project, paths: ProjectPaths, edition: Edition, staging: Staging,
-                   formats: list[str], variant: str, mark_fallback: bool) -> list[OutputRecord]:
+def _build_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition: Edition,
+                   staging: Staging, formats: list[str], variant: str,
+                   mark_fallback: bool) -> list[OutputRecord]:
     """Render one edition, write its files into the staged output folder, describe them."""
     spec = edition.spec
     started = time.perf_counter()
     options = RenderOptions(alternates(project, spec), mark_fallback)
     html = render_html(paths, edition, options)
+    if missing := fonts.missing(html):
+        raise InputError([Problem(f"{spec.name}.html", 0, "", "locale data: "
+                                  + coverage_message(missing))])
     identity = inputs_hash(project, edition, f"{variant}\0{mark_fallback}")
     records, described = [], []
     for fmt in formats:
         data = _make(fmt, html, paths, variant, identity, spec)
         relative = f"{spec.country}/{spec.report}.{spec.locale}.{fmt}"
         pages = _page_count(data) if fmt == "pdf" else None
+        if fmt == "pdf" and (foreign := machine_fonts(data, fonts)):
+            raise InputError([Problem(f"{spec.name}.pdf", 0, "", "set in a font the project "
+                                      f"does not ship: {', '.join(foreign)} (a font-family "
+                                      "without @font-face under templates/css?)")])
         staging.write(relative, data)
         records.append(OutputRecord(
             edition=spec.name, country=spec.country, report=spec.report,

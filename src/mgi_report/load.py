@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,14 @@ class RawProject:
         document, problems = load_yaml(data, self.paths.display(path))
         self.problems.extend(problems)
         return document
+
+    def documents(self) -> Iterator[YamlDocument]:
+        """Every file that parsed, the structure first."""
+        if self.structure is not None:
+            yield self.structure
+        yield from self.countries.values()
+        for files in self.bundles.values():
+            yield from files.values()
 
 
 def load_raw(root: Path) -> RawProject:

@@ -342,15 +342,20 @@ def inline_stylesheet(paths: ProjectPaths, name: str) -> str:
         asset = (path.parent / url).resolve()
         if "://" in url or not asset.is_relative_to(paths.templates.resolve()) \
                 or not asset.is_file():
-            log.warning("%s: refused asset %s (only files under templates/ are embedded)",
-                        paths.display(path), url)
-            return "url(about:invalid)"
+            line = css.count("\n", 0, match.start()) + 1
+            refused.append(Problem(paths.display(path), line, "url()",
+                                   f"asset {url!r} is not a file under templates/"))
+            return match.group(0)
         mime = mimetypes.guess_type(asset.name)[0] or _FONT_TYPES.get(asset.suffix,
                                                                      "application/octet-stream")
         data = base64.b64encode(paths.read(asset)).decode("ascii")
         return f'url("data:{mime};base64,{data}")'
 
-    return CSS_URL.sub(embed, css)
+    refused: list[Problem] = []
+    embedded = CSS_URL.sub(embed, css)
+    if refused:
+        raise TemplateError(refused)
+    return embedded
 
 
 _FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,20 @@ class YamlDocument:
 
     def problem(self, path: KeyPath, message: str) -> Problem:
         return Problem(self.file, self.line_of(path), dotted(path), message)
+
+    def strings(self) -> Iterator[tuple[KeyPath, str]]:
+        """Every text value with its key path, in file order."""
+        def walk(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    yield from walk(item, (*path, key))
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    yield from walk(item, (*path, index))
+            elif isinstance(value, str):
+                yield path, value
+
+        return walk(self.data, ())
 
 
 def dotted(path: KeyPath) -> str:
