@@ -7,6 +7,7 @@ the HTML escaped and the PDF as visible characters, never as an element or a lin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
@@ -18,6 +19,7 @@ from conftest import SessionBuild, copy_project
 from mgi_report import build
 from mgi_report.inspect import normalize, pdf_text
 
+Edit = Callable[[str, str, str], Path]
 HOSTILE_HEADING = '<script>alert(1)</script><a href="javascript:alert(2)">Ergebnisse</a> & Co'
 HOSTILE_PAGE = 'Seite %(page)s </style><b>"von"</b> & %(pages)s'
 ALLOWED_LINK = re.compile(r"^(https?://|mailto:|#)|^[\w.-]+\.html$")
@@ -94,3 +96,80 @@ def test_every_link_of_every_edition_is_web_mail_or_internal(built: SessionBuild
     for path in sorted(built.out.rglob("*.pdf")):
         bad = [uri for uri in links_in_pdf(path.read_bytes()) if not ALLOWED_LINK.match(uri)]
         assert bad == [], path
+
+
+def check_lines(capsys: pytest.CaptureFixture[str], root: Path) -> tuple[int, list[str]]:
+    from mgi_report.cli import main
+
+    capsys.readouterr()
+    status = main(["check", "--root", str(root)])
+    return status, capsys.readouterr().err.strip().splitlines()
+
+
+@pytest.mark.parametrize("written", ["\u202e", "%E2%80%AE", "\u2066", "\u200f"])
+def test_a_source_address_with_a_bidi_control_is_refused(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str],
+        written: str) -> None:
+    edit("content/countries/kaz.yaml", "url: http://cesdrr.org/ru/o-centre/strategiya/",
+         f"url: http://cesdrr.org/ru/o-centre/{written}exe.pdf")
+    status, err = check_lines(capsys, project_copy)
+    assert status == 2
+    assert len(err) == 1, err
+    assert err[0].startswith("content/countries/kaz.yaml:12: sources[0].entries[0].url: "
+                             "address"), err
+    assert "would read differently from where it leads" in err[0]
+
+
+def test_a_link_in_content_with_a_bidi_control_is_refused(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/en/kaz.yaml", "partner: The Economist Intelligence Unit",
+         "partner: \"[The Economist Intelligence Unit](https://eiu.com/\u202efdp.exe)\"")
+    status, err = check_lines(capsys, project_copy)
+    assert status == 2
+    assert any(line.startswith("content/en/kaz.yaml:") and " kaz.partner: address" in line
+               and "U+202E RIGHT-TO-LEFT OVERRIDE" in line for line in err), err
+
+
+def test_a_footnote_call_inside_link_text_is_refused_in_content(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/de/kaz.yaml", "Die Indikatoren der Migrationspolitik (MGI)[^mgi]",
+         "Die [Indikatoren der Migrationspolitik (MGI)[^mgi]](https://migrationdataportal.org)")
+    edit("content/en/kaz.yaml", "Indicators (MGI)[^mgi]",
+         "[Indicators (MGI)](https://migrationdataportal.org)[^mgi]")
+    status, err = check_lines(capsys, project_copy)
+    assert status == 2
+    german = [line for line in err if line.startswith("content/de/")]
+    assert german == ["content/de/kaz.yaml:15: kaz.snapshot.introduction: footnote call [^mgi] "
+                      "inside the text of a link: put it after the link"], err
+
+
+def test_an_imported_translation_with_a_footnote_call_inside_link_text_is_refused(
+        project_copy: Path, edit: Edit, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from faults import snapshot
+    from mgi_report import load_project
+    from mgi_report.cli import main
+    from mgi_report.translate import export_po
+
+    for locale, words in [("en", "Indicators"), ("de", "Migrationspolitik"),
+                          ("ru", "миграцией")]:
+        edit(f"content/{locale}/kaz.yaml", f"{words} (MGI)[^mgi]",
+             f"[{words} (MGI)](https://migrationdataportal.org)[^mgi]")
+    exported = export_po(load_project(project_copy), "de").decode("utf-8")
+    assert "[Indicators (MGI)](https://migrationdataportal.org)[^mgi]" in exported
+    hostile = "Die [Indikatoren (MGI)[^mgi]](https://migrationdataportal.org)"
+    head, tail = exported.split('msgctxt "kaz.snapshot.introduction"', 1)
+    head = head[:head.rindex("\n\n")] + "\n\n"  # a reviewed translation: not fuzzy
+    msgid_end = tail.index("msgstr")
+    tail = tail[:msgid_end] + f'msgstr "{hostile}"\n' + tail[tail.index("\n\n", msgid_end):]
+    po = tmp_path / "de.po"
+    po.write_text(head + 'msgctxt "kaz.snapshot.introduction"' + tail, encoding="utf-8")
+    before = snapshot(project_copy / "content")
+    capsys.readouterr()
+    status = main(["i18n", "import", "--root", str(project_copy), "--locale", "de", str(po)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert len(err) == 1 and err[0].startswith(f"{po}:") and err[0].endswith(
+        "kaz.snapshot.introduction: footnote call [^mgi] inside the text of a link: put it "
+        "after the link"), err
+    assert snapshot(project_copy / "content") == before

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import html as html_module
 import re
+import unicodedata
 from collections.abc import Callable
 from functools import cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 FOOTNOTE_REF = re.compile(r"\[\^([a-z0-9-]+)\]")
+#: Characters that reorder how text is shown (ALM, LRM, RLM, embeddings, overrides, isolates):
+#: in an address they make it read differently from where it leads.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @cache
@@ -69,3 +74,37 @@ def reference_problem(source: str | tuple[str, ...], translation: str | tuple[st
         parts = ["uses a footnote call or link a different number of times"]
     return "translation " + " and ".join(p for p in parts if p) + " (the source has " + \
         (", ".join(expected) or "none") + ")"
+
+
+def bidi_problem(address: str) -> str:
+    """'' for an address without bidirectional controls (written or percent-encoded)."""
+    found = BIDI_CONTROLS.search(unquote(address))
+    if not found:
+        return ""
+    char = found.group(0)
+    return (f"address {address[:60]!r} contains U+{ord(char):04X} "
+            f"{unicodedata.name(char)}: it would read differently from where it leads")
+
+
+def link_problems(text: str | tuple[str, ...]) -> list[str]:
+    """Links that would not survive rendering as written: an address with bidirectional
+    controls, or a footnote call inside a link's text (a link cannot hold another)."""
+    problems = []
+    for paragraph in text if isinstance(text, tuple) else (text,):
+        for token in _parser().parseInline(paragraph):
+            inside: str | None = None
+            for child in token.children or ():
+                if child.type == "link_open":
+                    inside = ""
+                    if differs := bidi_problem(str(child.attrs.get("href", ""))):
+                        problems.append(differs)
+                elif child.type == "link_close" and inside is not None:
+                    calls = ", ".join(f"[^{name}]" for name in FOOTNOTE_REF.findall(inside))
+                    if calls:
+                        problems.append(f"footnote call {calls} inside the text of a link: "
+                                        "put it after the link")
+                    inside = None
+                elif inside is not None:
+                    inside += child.content
+    return problems
+

@@ -20,7 +20,7 @@ from babel import Locale, UnknownLocaleError
 
 from .errors import ContentError, Problem
 from .load import RawProject
-from .markup import reference_problem
+from .markup import bidi_problem, link_problems, reference_problem
 from .model import (
     Bundle,
     Convention,
@@ -185,6 +185,10 @@ def _country(stem: str, doc: YamlDocument, structure: Structure,
     if data["code"] != stem:
         problems.append(doc.problem(("code",), f"code {data['code']!r} does not match the "
                                                f"file name {stem!r}"))
+    for g, group in enumerate(data["sources"]):
+        for e, entry in enumerate(group["entries"]):
+            if differs := bidi_problem(entry["url"]):
+                problems.append(doc.problem(("sources", g, "entries", e, "url"), differs))
     known = {c.id for c in structure.conventions}
     for conv in data["ratifications"]:
         if conv not in known:
@@ -232,6 +236,8 @@ def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure
         for path, value in _leaves(doc.data, (stem,)):
             key = dotted(path)
             entries[key] = Entry(key, value, doc.file, doc.line_of(path[1:]))
+            problems.extend(Problem(doc.file, doc.line_of(path[1:]), key, message)
+                            for message in link_problems(value))
     return Bundle(locale, entries, tuple(settings.get("fallback", ())),
                   dict(settings.get("translated_from", {})))
 

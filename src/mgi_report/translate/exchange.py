@@ -24,7 +24,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from ..errors import InputError, Problem, UsageError
-from ..markup import reference_problem
+from ..markup import link_problems, reference_problem
 from ..model import Project, TextValue, source_hash
 from ..paths import ProjectPaths, read_regular
 from ..pofile import MAX_PO_BYTES, read_strict
@@ -120,7 +120,7 @@ def import_po(root: Path, po_file: Path, locale: str | None = None, *,
             continue
         original = source.entries[key].value
         value, seen = _shaped(text, original), _shaped(str(message.id), original)
-        if differs := reference_problem(original, value):
+        if differs := reference_problem(original, value) or "; ".join(link_problems(value)):
             problems.append(Problem(where, line, key, differs))
             continue
         updates[key] = (value, source_hash(seen))
