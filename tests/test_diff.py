@@ -298,3 +298,52 @@ def test_running_header_wording_is_one_change_and_page_numbers_none() -> None:
         "Page", "Sheet", (1, 2), (1, 2))
     renumbered = document("Snapshot Introduction Page 2 of 3", "Snapshot Key findings Page 3 of 3")
     assert furniture_changes(old, renumbered, [(1, 1), (2, 2)], []) == []
+
+
+def _with_unpaired_surrogate(pdf: Path, target: Path) -> Path:
+    """``pdf`` with one font's text map sending a glyph to U+D800, half of a pair."""
+    import re
+
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        for page in document.pages:
+            for font in page.Resources.Font.values():
+                if "/ToUnicode" in font:
+                    stream = font.ToUnicode
+                    cmap = stream.read_bytes().decode("latin-1")
+                    changed = re.sub(r"(<[0-9a-f]{4}> <)0065(>)", r"\g<1>D800\2", cmap,
+                                     flags=re.IGNORECASE)
+                    assert changed != cmap
+                    stream.write(changed.encode("latin-1"))
+                    document.save(target)
+                    return target
+    raise AssertionError("no font with a text map")
+
+
+def test_a_pdf_whose_text_names_half_a_surrogate_pair_is_compared_not_crashed(
+        builds: Builds, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    damaged = _with_unpaired_surrogate(builds.base / "kaz/snapshot.en.pdf",
+                                       tmp_path / "snapshot.en.pdf")
+    capsys.readouterr()
+    status = main(["diff", str(builds.base / "kaz/snapshot.en.pdf"), str(damaged),
+                   "--html", str(tmp_path / "review.html")])
+    out, err = capsys.readouterr()
+    assert (status, err) == (1, f"wrote {tmp_path / 'review.html'}\n")
+    assert "{+r\ufffds\ufffdarch+}" in out
+    assert "r\ufffds\ufffdarch" in (tmp_path / "review.html").read_text(encoding="utf-8")
+
+
+def test_a_reader_that_stops_early_ends_the_diff_quietly(builds: Builds) -> None:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "mgi_report.cli", "diff", str(builds.base), str(builds.sentence)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    with child.stderr:
+        err = child.stderr.read()
+    assert child.wait(timeout=120) == 141
+    assert err == b""

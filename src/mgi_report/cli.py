@@ -28,6 +28,8 @@ from .translate import (
 from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+#: What a shell reports for a program ended by SIGPIPE, as ``git log | head`` would give.
+EXIT_PIPE_CLOSED = 128 + 13
 
 
 def _list(value: str) -> list[str]:
@@ -131,7 +133,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     _configure_logging(quiet=args.quiet, debug=args.debug)
     try:
-        return _run(args)
+        status = _run(args)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:  # the reader stopped reading (| head): not an error to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE_CLOSED
     except MgiError as exc:
         if args.debug:
             traceback.print_exc()

@@ -96,6 +96,9 @@ def read_document(path: str, data: bytes) -> Document:
 
 # -- PDF ---------------------------------------------------------------------------------
 
+UNPAIRED_SURROGATE = re.compile("[\ud800-\udbff](?![\udc00-\udfff])"
+                                "|(?<![\ud800-\udbff])[\udc00-\udfff]")
+
 def read_pdf(path: str, data: bytes) -> Document:
     try:
         pdf = pdfium.PdfDocument(data)
@@ -134,7 +137,7 @@ def read_pdf(path: str, data: bytes) -> Document:
 def _metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
     """The document information and the file identifier: what differs between two builds
     of the same content when nothing a reader sees does."""
-    metadata = {k: str(v) for k, v in pdf.get_metadata_dict().items() if v}
+    metadata = {k: unpaired_replaced(str(v)) for k, v in pdf.get_metadata_dict().items() if v}
     for which, name in ((0, "ID (permanent)"), (1, "ID (changing)")):
         identifier = pdf.get_identifier(which)
         printable = identifier.isascii() and identifier.decode("ascii").isprintable()
@@ -156,7 +159,7 @@ def _bookmarks(pdf: pdfium.PdfDocument) -> list[Mark]:
         mode, pos = dest.get_view()
         height = pdf.get_page_size(number - 1)[1]
         top = height - pos[1] if mode == pdfium_c.PDFDEST_VIEW_XYZ and pos else 0.0
-        marks.append((number, top, bookmark.get_title(), bookmark.level + 1))
+        marks.append((number, top, unpaired_replaced(bookmark.get_title()), bookmark.level + 1))
     return marks
 
 
@@ -183,6 +186,13 @@ def _joined(first: str, second: str) -> str:
     return (first[:-1] if first.endswith(JOIN_DROPPING) else first) + second
 
 
+def unpaired_replaced(text: str) -> str:
+    """``text`` with each surrogate that is not half of a pair replaced by U+FFFD: a PDF's
+    text map may name one, and no report could print it. Pairs stay as they are, so the
+    text keeps its length and its offsets into pdfium's characters."""
+    return UNPAIRED_SURROGATE.sub("\ufffd", text)
+
+
 def _page_tokens(page: Any, height: float
                  ) -> tuple[list[Token], str, tuple[str, ...], Token | None]:
     """A page's body words, its furniture text, its contents references, and a word cut
@@ -192,6 +202,7 @@ def _page_tokens(page: Any, height: float
     text = textpage.get_text_range()
     if len(text) != count:  # pdfium left chars out: read them one by one
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count))
+    text = unpaired_replaced(text)
     lines: list[list[Token]] = []
     furniture: list[str] = []
     references: list[str] = []
@@ -218,10 +229,13 @@ def _page_tokens(page: Any, height: float
 
 
 def _word_box(textpage: Any, first: int, last: int, height: float) -> Box:
-    """The box of a word on one line, from its first and last glyphs' line-high boxes."""
-    left, bottom, _, top = textpage.get_charbox(first, loose=True)
-    _, bottom2, right, top2 = textpage.get_charbox(last, loose=True)
-    return (left, height - max(top, top2), right, height - min(bottom, bottom2))
+    """The box of a word on one line, from its first and last glyphs' line-high boxes (in
+    either order: right-to-left text, or a glyph pdfium cannot place, ends left of its
+    start)."""
+    left, bottom, right, top = textpage.get_charbox(first, loose=True)
+    left2, bottom2, right2, top2 = textpage.get_charbox(last, loose=True)
+    return (min(left, left2), height - max(top, top2), max(right, right2),
+            height - min(bottom, bottom2))
 
 
 def _join_lines(lines: list[list[Token]]) -> tuple[list[Token], Token | None]:
