@@ -97,7 +97,7 @@ def test_a_catalog_translation_no_shipped_font_can_draw_is_bad_input(
     _, _, status, err = check_and_build(capsys, project_copy)
     assert status == 2
     assert len(err) == 1 and err[0].startswith(
-        "locale/de/LC_MESSAGES/messages.po:35: msgid 'About the Migration Governance "
+        "locale/de/LC_MESSAGES/messages.po:34: msgid 'About the Migration Governance "
         "Indicators': no shipped font has '★' (U+2605 BLACK STAR)"), err
 
 

@@ -159,6 +159,33 @@ def test_extract_with_a_template_that_does_not_parse_changes_no_catalog(
     assert snapshot(project_copy / "locale") == before
 
 
+def test_extract_on_an_untouched_project_changes_nothing(
+        project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(project_copy / "locale")
+    status, _ = run(capsys, "i18n", "extract", "--root", str(project_copy))
+    assert status == 0
+    assert snapshot(project_copy / "locale") == before
+
+
+@pytest.mark.parametrize("problem", ["link out", "not UTF-8"])
+def test_extract_reads_templates_through_the_project_boundary(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        problem: str) -> None:
+    template = project_copy / "templates/sections/contents.html.j2"
+    if problem == "link out":
+        outside = tmp_path / "outside.html.j2"
+        outside.write_text('{{ _("Secret outside the project") }}', encoding="utf-8")
+        template.unlink()
+        template.symlink_to(outside)
+    else:
+        template.write_bytes(b'{{ _("Key sources") }}\n\xff\xfe')
+    before = snapshot(project_copy / "locale")
+    status, err = run(capsys, "i18n", "extract", "--root", str(project_copy))
+    assert status == 2
+    assert len(err) == 1 and err[0].startswith("templates/sections/contents.html.j2:"), err
+    assert snapshot(project_copy / "locale") == before
+
+
 @pytest.mark.parametrize("target", ["content/en/kaz.yaml", "locale/de/LC_MESSAGES/x.po",
                                     "templates/x.po"])
 def test_export_never_overwrites_the_projects_inputs(

@@ -8,7 +8,7 @@ from io import BytesIO
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract
 from babel.messages.pofile import write_po
 from jinja2 import TemplateSyntaxError
 
@@ -19,9 +19,9 @@ from ..publish import transaction
 
 log = logging.getLogger(__name__)
 
-METHODS = [("**.j2", "jinja2")]
+METHOD = "jinja2"
 #: silent=false: a template that does not parse is an error, not a template without messages.
-OPTIONS = {"**.j2": {"trimmed": "true", "silent": "false"}}
+OPTIONS = {"trimmed": "true", "silent": "false"}
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,13 @@ class ExtractResult:
     updated: tuple[Path, ...]
 
 
-def extract_messages(root: Path, update: bool = True) -> ExtractResult:
+def extract_messages(root: Path | str, update: bool = True) -> ExtractResult:
     """Write locale/messages.pot; with ``update``, merge it into every locale's catalog.
 
     All files change together or none does: a template that does not parse, or a catalog
     that does not read, stops the run before anything is written.
     """
-    paths = ProjectPaths(root)
+    paths = ProjectPaths(Path(root))
     template = _extract(paths)
     changes = {Path(f"{DOMAIN}.pot"): _serialize(template)}
     if update:
@@ -59,22 +59,26 @@ def extract_messages(root: Path, update: bool = True) -> ExtractResult:
 
 
 def _extract(paths: ProjectPaths) -> Catalog:
+    """Messages of every template, each read through the project boundary (a template that
+    links outside the project is refused, as when rendering)."""
     template = Catalog(project="mgi-report", domain=DOMAIN, fuzzy=False, creation_date=None)
-    current = [""]
-
-    def reading(filename: str, method: str, options: dict[str, str]) -> None:
-        current[0] = filename
-
-    try:
-        for filename, lineno, message, comments, context in extract_from_dir(
-                str(paths.templates), METHODS, OPTIONS, keywords=DEFAULT_KEYWORDS,
-                callback=reading):
-            location = (f"templates/{Path(filename).as_posix()}", lineno)
-            template.add(message, None, [location], auto_comments=comments, context=context)
-    except TemplateSyntaxError as exc:
-        where = paths.display(paths.templates / current[0])
-        raise TemplateError([Problem(where, exc.lineno, "", f"syntax error: {exc.message}")]) \
-            from None
+    sources = sorted(paths.templates.rglob("*.j2")) if paths.templates.is_dir() else []
+    for path in sources:
+        where = paths.display(path)
+        data = paths.read(path)
+        try:
+            messages = list(extract(METHOD, BytesIO(data), keywords=DEFAULT_KEYWORDS,
+                                    options=OPTIONS))
+        except TemplateSyntaxError as exc:
+            raise TemplateError([Problem(where, exc.lineno, "",
+                                         f"syntax error: {exc.message}")]) from None
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise TemplateError([Problem(where, line, "", "not valid UTF-8 text")]) from None
+        location = path.relative_to(paths.root).as_posix()
+        for lineno, message, comments, context in messages:
+            template.add(message, None, [(location, lineno)], auto_comments=comments,
+                         context=context)
     return template
 
 
