@@ -99,3 +99,18 @@ def test_diff_refuses_devices_and_fifos_at_once(
         assert status == 2
         assert err == [f"{path}: not a regular file or folder (devices and FIFOs are not "
                        "compared)"]
+
+
+@pytest.mark.parametrize("kind", ["file", "empty folder"])
+def test_a_root_that_is_not_a_project_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    root = tmp_path / "elsewhere"
+    if kind == "file":
+        root.write_text("", encoding="utf-8")
+    else:
+        root.mkdir()
+    capsys.readouterr()
+    assert main(["check", "--root", str(root)]) == 2
+    what = "not a folder" if kind == "file" else "no content/ folder in it"
+    assert capsys.readouterr().err == (f"{root}: not a project: {what} (--root names the "
+                                       "project folder)\n")

@@ -156,6 +156,77 @@ def test_an_output_path_that_is_a_file_is_exit_2(
     assert status == 2
     assert capsys.readouterr().err.strip() == f"{out}: is not a folder"
     assert out.read_text(encoding="utf-8") == "not a folder"
+    assert not workspace(out.resolve()).exists()
+
+
+def test_a_rebuild_keeps_the_output_folders_modes(versions: Versions, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    versions.reset(out)
+    out.chmod(0o750)
+    (out / "kaz").chmod(0o705)
+    versions.rebuild(out)
+    assert snapshot(out) == versions.new
+    assert (out.stat().st_mode & 0o777, (out / "kaz").stat().st_mode & 0o777) == (0o750, 0o705)
+
+
+def test_a_folder_in_the_output_that_cannot_be_read_stops_the_build_and_stays(
+        versions: Versions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    versions.reset(out)
+    (out / "notes").mkdir()
+    (out / "notes/review.txt").write_text("a reviewer's notes", encoding="utf-8")
+    before = snapshot(out)
+    real_scandir = os.scandir
+
+    def scandir(path: object) -> object:
+        if isinstance(path, str) and Path(path).name == "notes":
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return real_scandir(path)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(InputError) as raised:
+        versions.rebuild(out)
+    assert [str(p) for p in raised.value.problems] == [
+        f"{out.resolve()}/notes: cannot read (Permission denied): it would be lost when the "
+        "folder is replaced"]
+    monkeypatch.undo()
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+
+
+def test_a_file_system_mounted_inside_the_output_is_not_copied(
+        versions: Versions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    versions.reset(out)
+    (out / "mnt").mkdir()
+    before = snapshot(out)
+    real_stat = os.stat
+
+    def stat(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        result = real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+        if isinstance(path, str | Path) and Path(path).name == "mnt":
+            fields = list(result)
+            fields[2] = result.st_dev + 1  # st_dev: another file system
+            return os.stat_result(fields)
+        return result
+
+    monkeypatch.setattr(os, "stat", stat)
+    with pytest.raises(InputError) as raised:
+        versions.rebuild(out)
+    monkeypatch.undo()
+    assert [str(p) for p in raised.value.problems] == [
+        f"{out.resolve()}/mnt: is a mount point: mgi-report replaces the folder as a whole and "
+        "will not copy another file system"]
+    assert snapshot(out) == before
+
+
+def test_an_output_folder_with_the_longest_name_a_file_system_allows(
+        versions: Versions, tmp_path: Path) -> None:
+    out = tmp_path / ("o" * 255)
+    versions.rebuild(out)
+    assert snapshot(out)["manifest.json"]
+    assert len(workspace(out).name) <= 255
+    assert leftovers(out) == []
 
 
 def test_a_second_build_into_the_same_folder_is_refused_naming_the_first(

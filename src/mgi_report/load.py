@@ -47,8 +47,9 @@ def load_raw(root: Path) -> RawProject:
     paths = ProjectPaths(root)
     raw = RawProject(paths)
     if not paths.content.is_dir():
-        where = paths.display(paths.content)
-        raw.problems.append(Problem(where, 0, "", "content folder not found"))
+        what = "not a folder" if not root.is_dir() else "no content/ folder in it"
+        raw.problems.append(Problem(str(root), 0, "", f"not a project: {what} "
+                                                      "(--root names the project folder)"))
         return raw
     if paths.structure.is_file():
         raw.structure = raw.read(paths.structure)

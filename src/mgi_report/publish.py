@@ -18,17 +18,20 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, Problem
 
 _AT_FDCWD = -100
+_NAME_MAX = 255
 _RENAME_EXCHANGE = 2
 
 
@@ -73,14 +76,23 @@ class Staging:
     def write(self, relative: str | Path, data: bytes) -> Path:
         destination = self.path / relative
         if not destination.resolve().is_relative_to(self.path.resolve()):
-            raise PublishError(destination, "refused: outside the folder being written")
+            raise PublishError(self.target / relative,
+                               "refused: outside the folder being written")
         write_atomic(destination, data)
         return destination
 
 
 def workspace(target: Path) -> Path:
-    """The hidden working folder beside ``target``: its lock, staged copy and leftovers."""
-    return target.parent / f".{target.name}.mgi-report"
+    """The hidden working folder beside ``target``: its lock, staged copy and leftovers.
+
+    A name too long to take the prefix and suffix is shortened, with a hash of it kept so
+    two long names never share a working folder.
+    """
+    name = f".{target.name}.mgi-report"
+    if len(os.fsencode(name)) > _NAME_MAX:
+        digest = hashlib.sha256(os.fsencode(target.name)).hexdigest()[:16]
+        name = f".{os.fsencode(target.name)[:160].decode('utf-8', 'ignore')}-{digest}.mgi-report"
+    return target.parent / name
 
 
 @contextmanager
@@ -91,6 +103,8 @@ def transaction(target: Path) -> Iterator[Staging]:
     full disk or a kill leaves it exactly as it was.
     """
     target = target.resolve()
+    if target.exists() and not target.is_dir():
+        raise PublishError(target, "is not a folder")
     work = workspace(target)
     try:
         work.mkdir(parents=True, exist_ok=True)
@@ -144,26 +158,59 @@ def _locked(lock: Path, target: Path) -> Iterator[None]:
 
 
 def _stage(target: Path, work: Path) -> Path:
+    """A copy of ``target`` made of hard links, with its folders' modes and owners.
+
+    Every folder must be readable and on the target's file system: a folder skipped, or a
+    mounted file system copied, would be lost from or added to the target by the swap.
+    """
     if target.exists() and not target.is_dir():
         raise PublishError(target, "is not a folder")
     staged = Path(tempfile.mkdtemp(prefix="new-", dir=work))
-    staged.chmod(0o755)
-    if target.is_dir():
-        for directory, folders, files in os.walk(target):
-            here = staged / Path(directory).relative_to(target)
-            for name in folders:
-                _mirror(Path(directory, name), here / name)
-            for name in files:
-                _mirror(Path(directory, name), here / name)
+    if not target.is_dir():
+        staged.chmod(0o777 & ~_umask())
+        return staged
+    device = target.stat().st_dev
+    _keep_mode_and_owner(target, staged)
+
+    def unreadable(error: OSError) -> None:
+        raise PublishError(os.fsdecode(error.filename or target),
+                           f"cannot read ({error.strerror}): it would be lost when the "
+                           "folder is replaced")
+
+    for directory, folders, files in os.walk(target, onerror=unreadable):
+        here = staged / Path(directory).relative_to(target)
+        for name in folders:
+            source = Path(directory, name)
+            if not source.is_symlink() and source.stat().st_dev != device:
+                raise PublishError(source, "is a mount point: mgi-report replaces the folder "
+                                           "as a whole and will not copy another file system")
+            _mirror(source, here / name)
+        for name in files:
+            _mirror(Path(directory, name), here / name)
     return staged
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _keep_mode_and_owner(source: Path, destination: Path) -> None:
+    status = source.stat()
+    destination.chmod(stat.S_IMODE(status.st_mode))
+    if (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
+        with suppress(PermissionError):  # only root may give a folder away
+            os.chown(destination, status.st_uid, status.st_gid)
+
+
 def _mirror(source: Path, destination: Path) -> None:
-    """A folder, a hard link to a file, or a copy of a symbolic link."""
+    """A folder (with its mode and owner), a hard link to a file, or a copy of a link."""
     if source.is_symlink():
         destination.symlink_to(source.readlink())
     elif source.is_dir():
         destination.mkdir()
+        _keep_mode_and_owner(source, destination)
     else:
         try:
             os.link(source, destination, follow_symlinks=False)
