@@ -25,7 +25,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, Problem
@@ -72,6 +72,7 @@ class Staging:
 
     target: Path
     path: Path
+    written: list[Path] = field(default_factory=list)
 
     def write(self, relative: str | Path, data: bytes) -> Path:
         destination = self.path / relative
@@ -79,6 +80,7 @@ class Staging:
             raise PublishError(self.target / relative,
                                "refused: outside the folder being written")
         write_atomic(destination, data)
+        self.written.append(destination)
         return destination
 
 
@@ -99,8 +101,9 @@ def workspace(target: Path) -> Path:
 def transaction(target: Path) -> Iterator[Staging]:
     """Stage a copy of ``target`` (empty when it does not exist); on success swap it in.
 
-    Nothing in ``target`` changes unless the ``with`` block completes; an exception, a
-    full disk or a kill leaves it exactly as it was.
+    Nothing in ``target`` changes unless the ``with`` block completes and wrote something;
+    an exception, a full disk or a kill leaves it exactly as it was. The lock is taken
+    first, so what the block reads of the target is what it replaces.
     """
     target = target.resolve()
     if target.exists() and not target.is_dir():
@@ -115,9 +118,11 @@ def transaction(target: Path) -> Iterator[Staging]:
         staged = work
         try:
             staged = _stage(target, work)
-            yield Staging(target, staged)
-            _sync_tree(staged)
-            _swap(staged, target)
+            staging = Staging(target, staged)
+            yield staging
+            if staging.written:
+                _sync_tree(staged)
+                _swap(staged, target)
         except OSError as exc:
             raise PublishError(_as_target(exc, staged, target),
                                f"cannot write ({exc.strerror or exc})") from None

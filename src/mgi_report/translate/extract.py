@@ -39,20 +39,20 @@ def extract_messages(root: Path | str, update: bool = True) -> ExtractResult:
     """
     paths = ProjectPaths(Path(root))
     template = _extract(paths)
-    changes = {Path(f"{DOMAIN}.pot"): _serialize(template)}
-    if update:
-        for locale in _catalog_locales(paths):
-            catalog = read_catalog(paths, locale)
-            catalog.update(template, update_header_comment=False)
-            changes[catalog_path(paths, locale).relative_to(paths.locale)] = _serialize(catalog)
-    changes = {relative: data for relative, data in changes.items()
-               if not _same(paths.locale / relative, data)}
-    if changes:
-        with transaction(paths.locale) as staging:
-            for relative, data in changes.items():
-                staging.write(relative, data)
-        for relative in changes:
-            log.info("wrote %s", paths.display(paths.locale / relative))
+    with transaction(paths.locale) as staging:
+        changes = {Path(f"{DOMAIN}.pot"): _serialize(template)}
+        if update:
+            for locale in _catalog_locales(paths):
+                catalog = read_catalog(paths, locale)
+                catalog.update(template, update_header_comment=False)
+                changes[catalog_path(paths, locale).relative_to(paths.locale)] = \
+                    _serialize(catalog)
+        changes = {relative: data for relative, data in changes.items()
+                   if not _same(paths.locale / relative, data)}
+        for relative, data in changes.items():
+            staging.write(relative, data)
+    for relative in changes:
+        log.info("wrote %s", paths.display(paths.locale / relative))
     pot = paths.locale / f"{DOMAIN}.pot"
     updated = tuple(paths.locale / r for r in changes if paths.locale / r != pot)
     return ExtractResult(pot, len(template), updated)
