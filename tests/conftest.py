@@ -58,6 +58,13 @@ def profile_en(built: SessionBuild) -> BuiltEdition:
     return built.edition("kaz", "profile", "en")
 
 
+#: A style declaring the shipped regular face, for documents laid out outside a build (the
+#: PDF writer knows no machine font); the fonts must be copied under the assets folder.
+SHIPPED_FONT_STYLE = ('<style>@font-face { font-family: "Noto Sans"; '
+                      "src: url(fonts/NotoSans-Regular.woff2) } "
+                      'body { font-family: "Noto Sans" }</style>')
+
+
 def copy_project(target: Path) -> Path:
     """A copy of the project's content, templates and catalogs, to break on purpose."""
     for name in PROJECT_DIRS:

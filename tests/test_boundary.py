@@ -114,3 +114,17 @@ def test_a_root_that_is_not_a_project_says_so(
     what = "not a folder" if kind == "file" else "no content/ folder in it"
     assert capsys.readouterr().err == (f"{root}: not a project: {what} (--root names the "
                                        "project folder)\n")
+
+
+@pytest.mark.parametrize("where", ["--out", "--root"])
+def test_a_symbolic_link_loop_is_bad_input(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        where: str) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to("loop")
+    root, out = (project_copy, loop) if where == "--out" else (loop, tmp_path / "out")
+    capsys.readouterr()
+    status = main(["build", "--root", str(root), "--out", str(out), *HTML_ONLY])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert len(err) == 1 and err[0].startswith(str(loop)), err

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SessionBuild
+from conftest import ROOT, SessionBuild
 from mgi_report.cli import main
 from mgi_report.fonts import machine_fonts, shipped_fonts
 from mgi_report.paths import ProjectPaths
@@ -111,16 +111,125 @@ def test_template_text_no_shipped_font_can_draw_is_bad_input(
         "templates/sections/snapshot/sources.html.j2:2: no shipped font has '⚑'"), err
 
 
-def test_a_font_family_the_project_does_not_ship_is_refused_after_layout(
+def test_a_font_family_the_project_does_not_ship_is_bad_input_at_its_line(
         project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     css = project_copy / "templates/css/report.css"
+    lines = css.read_text(encoding="utf-8").count("\n")
     css.write_text(css.read_text(encoding="utf-8")
                    + 'h2 { font-family: "DejaVu Sans", serif; }\n', encoding="utf-8")
-    checked, _, status, err = check_and_build(capsys, project_copy)
-    assert checked == 0
-    assert status == 2
-    assert len(err) == 1, err
-    prefix = "kaz/snapshot.en.pdf: set in a font the project does not ship: "
-    assert err[0].startswith(prefix), err
-    assert "Noto" not in err[0][len(prefix):].split(" (")[0], err
+    checked, check_err, status, err = check_and_build(capsys, project_copy)
+    assert (checked, status) == (2, 2)
+    assert err == check_err == [
+        f"templates/css/report.css:{lines + 1}: font-family: 'DejaVu Sans' has no @font-face "
+        "under templates/css/ (shipped: Noto Sans)"]
     assert not (project_copy / "out").exists()
+
+
+def test_a_machine_font_with_the_shipped_family_name_changes_nothing(
+        built: SessionBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A font installed on the machine under the shipped family's name (here a bold face
+    that claims to be Noto Sans Regular) is never used: the build is byte-identical."""
+    from fontTools.ttLib import TTFont
+
+    from mgi_report import build
+
+    impostor = TTFont(ROOT / "templates/fonts/NotoSans-Bold.woff2")
+    impostor.flavor = None
+    for record in impostor["name"].names:
+        if record.nameID in (2, 17):
+            record.string = "Regular"
+    impostor["OS/2"].usWeightClass = 400
+    (tmp_path / "fonts").mkdir()
+    impostor.save(tmp_path / "fonts/Impostor.ttf")
+    config = tmp_path / "fonts.conf"
+    config.write_text(f'<?xml version="1.0"?><fontconfig><dir>{tmp_path / "fonts"}</dir>'
+                      f'<cachedir>{tmp_path / "cache"}</cachedir></fontconfig>',
+                      encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    build(ROOT, tmp_path / "out", reports=["snapshot"], locales=["en"], formats=["pdf"])
+    assert (tmp_path / "out/kaz/snapshot.en.pdf").read_bytes() == \
+        (built.out / "kaz/snapshot.en.pdf").read_bytes()
+
+
+@pytest.mark.parametrize(("where", "written"), [
+    ("content/en/kaz.yaml", "&rarr;"),
+    ("content/en/kaz.yaml", "\u0600"),
+    ("templates/sections/cover.html.j2", "&#x7D4C;"),
+    ("templates/css/report.css", '\\7D4C'),
+])
+def test_a_character_written_as_an_escape_or_drawn_as_a_box_is_found(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str], where: str,
+        written: str) -> None:
+    if where.endswith(".yaml"):
+        edit(where, "partner: The Economist Intelligence Unit",
+             f'partner: "The Economist {written} Intelligence Unit"')
+    elif where.endswith(".j2"):
+        edit(where, "</h1>", f"{written}</h1>")
+    else:
+        path = project_copy / where
+        path.write_text(path.read_text(encoding="utf-8")
+                        + f'.cover h1::after {{ content: "{written}"; }}\n', encoding="utf-8")
+    checked, check_err, status, _err = check_and_build(capsys, project_copy, "--format", "html")
+    assert (checked, status) == (2, 2)
+    assert len(check_err) == 1 and check_err[0].startswith(where + ":"), check_err
+    assert "no shipped font has" in check_err[0]
+
+
+@pytest.mark.parametrize("declaration", [
+    'src: local("DejaVu Sans Bold"), url(../fonts/NotoSans-Bold.woff2);',
+    "src: url(../fonts/missing.woff2);",
+])
+def test_font_faces_anywhere_in_a_stylesheet_are_checked(
+        project_copy: Path, capsys: pytest.CaptureFixture[str], declaration: str) -> None:
+    css = project_copy / "templates/css/report.css"
+    lines = css.read_text(encoding="utf-8").count("\n")
+    css.write_text(css.read_text(encoding="utf-8") + '@media print { @font-face {\n'
+                   f'  font-family: "Noto Sans"; font-weight: 700; {declaration} }} }}\n',
+                   encoding="utf-8")
+    checked, check_err, status, _err = check_and_build(capsys, project_copy)
+    assert (checked, status) == (2, 2)
+    assert len(check_err) == 1, check_err
+    assert check_err[0].startswith(f"templates/css/report.css:{lines + 2}: @font-face:")
+
+
+def test_a_font_face_in_a_template_is_bad_input(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("templates/report.html.j2", "<title>",
+         '<style>@font-face { font-family: "Noto Sans"; src: url(fonts/x.woff2) }</style><title>')
+    checked, check_err, _, _ = check_and_build(capsys, project_copy)
+    assert checked == 2
+    assert len(check_err) == 1 and check_err[0].startswith("templates/report.html.j2:")
+
+
+def test_a_font_whose_outlines_do_not_decode_is_bad_input(
+        project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from fontTools.ttLib import TTFont
+
+    fonts = project_copy / "templates/fonts"
+    font = TTFont(fonts / "NotoSans-Regular.woff2")
+    font.flavor = None
+    font.save(fonts / "plain.ttf")
+    data = bytearray((fonts / "plain.ttf").read_bytes())
+    glyf = TTFont(fonts / "plain.ttf").reader.tables["glyf"]
+    data[glyf.offset:glyf.offset + glyf.length] = b"\xff" * glyf.length
+    (fonts / "NotoSans-Regular.woff2").write_bytes(bytes(data))
+    checked, _check_err, status, err = check_and_build(capsys, project_copy)
+    assert (checked, status) == (2, 2)
+    assert len(err) == 1 and err[0].startswith(
+        "templates/fonts/NotoSans-Regular.woff2: not a font WeasyPrint can use"), err
+
+
+def test_a_locale_whose_own_name_needs_another_script_names_its_folder(
+        project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project_copy / "content/ka").mkdir()
+    (project_copy / "content/ka/kaz.yaml").write_text("country: Kazakhstan\n", encoding="utf-8")
+    catalog = project_copy / "locale/ka/LC_MESSAGES/messages.po"
+    catalog.parent.mkdir(parents=True)
+    english = (project_copy / "locale/en/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    catalog.write_text(english.replace('"Language: en\\n"', '"Language: ka\\n"'),
+                       encoding="utf-8")
+    checked, check_err, status, err = check_and_build(capsys, project_copy)
+    assert (checked, status) == (2, 2)
+    assert err == check_err
+    assert len(err) == 1 and err[0].startswith(
+        "content/ka: language name: no shipped font has 'ქ' (U+10E5 GEORGIAN LETTER KHAR)"), err

@@ -247,8 +247,8 @@ def test_mutated_bundles_check_and_build_without_a_crash_or_a_half_written_outpu
         assert_clean_end(checked)
         built = sandbox.build()
         event(f"check {checked.status}, build {built.status}")
-        if checked.status == 2:
-            assert built.status == 2
+        if checked.status == 0:  # check finds everything a build refuses before layout
+            assert built.status == 0, built.err
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=SLOW)

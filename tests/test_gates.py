@@ -9,7 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import ROOT, SessionBuild
+from conftest import ROOT, SHIPPED_FONT_STYLE, SessionBuild
 from mgi_report.cli import main
 from mgi_report.gates import GATES, GateResult, format_table, run_gates
 from mgi_report.gates.pdf_bounds import Box, Margins, Word, page_margins, problems
@@ -224,8 +224,9 @@ def test_bounds_gate_finds_text_off_the_page_in_the_margins_and_overlapping(
     css = tmp_path / "templates/css/page.css"
     css.parent.mkdir(parents=True)
     css.write_text("@page { size: A4; margin: 20mm }", encoding="utf-8")
+    shutil.copytree(ROOT / "templates/fonts", tmp_path / "templates/fonts")
     html = (
-        '<html lang="en"><head><title>t</title><style>'
+        f'<html lang="en"><head><title>t</title>{SHIPPED_FONT_STYLE}<style>'
         '@page { size: A4; margin: 20mm; @top-center { content: "A\\A B\\A C\\A D\\A E\\A F";'
         ' white-space: pre; vertical-align: top; font-size: 14pt } }'
         "</style></head><body>"

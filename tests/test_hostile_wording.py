@@ -140,7 +140,7 @@ def test_a_footnote_call_inside_link_text_is_refused_in_content(
     assert status == 2
     german = [line for line in err if line.startswith("content/de/")]
     assert german == ["content/de/kaz.yaml:15: kaz.snapshot.introduction: footnote call [^mgi] "
-                      "inside the text of a link: put it after the link"], err
+                      "inside a link (its text, title or address): put it after the link"], err
 
 
 def test_an_imported_translation_with_a_footnote_call_inside_link_text_is_refused(
@@ -170,6 +170,44 @@ def test_an_imported_translation_with_a_footnote_call_inside_link_text_is_refuse
     err = capsys.readouterr().err.strip().splitlines()
     assert status == 2
     assert len(err) == 1 and err[0].startswith(f"{po}:") and err[0].endswith(
-        "kaz.snapshot.introduction: footnote call [^mgi] inside the text of a link: put it "
-        "after the link"), err
+        "kaz.snapshot.introduction: footnote call [^mgi] inside a link (its text, title or "
+        "address): put it after the link"), err
     assert snapshot(project_copy / "content") == before
+
+
+@pytest.mark.parametrize("link", ['[The Economist](https://eiu.com/x \\"t[^mgi]\\")',
+                                  "[The Economist](https://eiu.com/[^mgi])"])
+def test_a_footnote_call_in_a_link_title_or_address_is_refused(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str], link: str) -> None:
+    edit("content/en/kaz.yaml", "partner: The Economist Intelligence Unit",
+         f'partner: "{link} Intelligence Unit"')
+    status, err = check_lines(capsys, project_copy)
+    assert status == 2
+    assert any(line.startswith("content/en/kaz.yaml:10: kaz.partner: footnote call [^mgi] "
+                               "inside a link") for line in err), err
+
+
+@pytest.mark.parametrize("title", ["[Strategy](https://evil.example/%E2%80%AEfdp.exe)",
+                                   "[Strategy[^mgi]](https://evil.example/)"])
+def test_links_in_source_titles_are_checked_like_content(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str], title: str) -> None:
+    edit("content/countries/kaz.yaml", "title: Strategy \u2013 Стратегия", f'title: "{title}"')
+    status, err = check_lines(capsys, project_copy)
+    assert status == 2
+    assert err and all(line.startswith(
+        "content/countries/kaz.yaml:11: sources[0].entries[0].title:") for line in err), err
+    assert any("bidi" in line or "U+202E" in line or "inside a link" in line for line in err)
+
+
+@pytest.mark.parametrize(("relative", "old"), [
+    ("content/countries/kaz.yaml", "title: Strategy \u2013 Стратегия"),
+    ("content/en/kaz.yaml", "partner: The Economist Intelligence Unit"),
+])
+def test_a_footnote_call_outside_a_reports_wording_is_refused(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str], relative: str,
+        old: str) -> None:
+    edit(relative, old, old + "[^mgi]")
+    status, err = check_lines(capsys, project_copy)
+    assert status == 2
+    assert any(line.startswith(relative) and "footnote [^mgi] outside a report's wording"
+               in line for line in err), err

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from conftest import ROOT, SHIPPED_FONT_STYLE
 from mgi_report import build
-from mgi_report.errors import TemplateError
+from mgi_report.errors import TemplateError, UsageError
 from mgi_report.fetcher import ProjectFetcher, RefusedURL
 from mgi_report.inspect import normalize, pdf_text
 from mgi_report.paths import ProjectPaths
@@ -70,9 +72,10 @@ def test_fetcher_refuses_files_outside_the_project_and_the_network(
 
 def test_pdf_rendering_refuses_an_outside_image_and_stylesheet_with_a_warning(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    html = ('<html lang="en"><head><title>t</title>'
+    html = (f'<html lang="en"><head><title>t</title>{SHIPPED_FONT_STYLE}'
             '<link rel="stylesheet" href="http://example.com/evil.css"></head>'
             '<body><p>text</p><img src="file:///etc/passwd" alt="x"></body></html>')
+    shutil.copytree(ROOT / "templates/fonts", tmp_path / "fonts")
     with caplog.at_level(logging.WARNING, logger="mgi_report"):
         pdf = html_to_pdf(html, tmp_path, "plain", "test")
     assert pdf.startswith(b"%PDF")
@@ -91,3 +94,10 @@ def test_stylesheet_assets_outside_templates_are_bad_input(project_copy: Path) -
         "under templates/",
         "templates/css/evil.css:2: url(): asset '../../content/structure.yaml' is not a file "
         "under templates/"]
+
+
+def test_pdf_layout_without_any_project_font_is_refused_not_set_in_machine_fonts(
+        tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="declares no @font-face"):
+        html_to_pdf('<html lang="en"><title>t</title><p>text</p></html>', tmp_path, "plain",
+                    "test")

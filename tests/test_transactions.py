@@ -270,3 +270,22 @@ def _wait_until_locked(lock: Path) -> None:
         time.sleep(0.01)
     raise AssertionError("the other process never took the lock")
 
+
+
+def test_a_bind_mount_inside_the_output_is_not_copied(
+        versions: Versions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bind mount shares the file system's device number; it is still a mount point."""
+    out = tmp_path / "out"
+    versions.reset(out)
+    (out / "bound").mkdir()
+    before = snapshot(out)
+    real_ismount = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount",
+                        lambda path: Path(path).name == "bound" or real_ismount(path))
+    with pytest.raises(InputError) as raised:
+        versions.rebuild(out)
+    monkeypatch.undo()
+    assert [str(p) for p in raised.value.problems] == [
+        f"{out.resolve()}/bound: is a mount point: mgi-report replaces the folder as a whole "
+        "and will not copy another file system"]
+    assert snapshot(out) == before

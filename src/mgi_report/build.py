@@ -15,7 +15,7 @@ from babel import Locale
 from . import __version__
 from .catalogs import catalog_path, read_catalog
 from .errors import BuildError, InputError, Problem, UsageError
-from .fonts import ShippedFonts, check_wording, coverage_message, machine_fonts
+from .fonts import ShippedFonts, as_read, check_wording, coverage_message, machine_fonts
 from .load import load_raw
 from .manifest import MANIFEST, OutputRecord, sha256, update_manifest
 from .merge import fallback_chain, merge
@@ -42,9 +42,14 @@ def load_project(root: Path) -> Project:
 
 
 def check_project(root: Path | str) -> Project:
-    """Everything a build would refuse, found without building: the content, every
-    locale's interface catalog (syntax, language, placeholders) and the fonts."""
-    return _checked(Path(root))[0]
+    """Everything a build would refuse before layout, found without writing anything: the
+    content, every locale's interface catalog (syntax, language, placeholders), the fonts,
+    and every edition rendered to HTML."""
+    project, fonts = _checked(Path(root))
+    paths = ProjectPaths(project.root)
+    for spec in select(project):
+        _render(project, paths, fonts, merge(project, spec), mark_fallback=False)
+    return project
 
 
 def _checked(root: Path) -> tuple[Project, ShippedFonts]:
@@ -61,7 +66,9 @@ def _checked(root: Path) -> tuple[Project, ShippedFonts]:
             problems.extend(error.problems)
     if problems:
         raise InputError(problems)
-    return project, check_wording(paths, raw.documents(), catalogs)
+    names = [(paths.display(paths.content / alternate.locale), 0, "language name",
+              alternate.name) for alternate in alternates(project, None)]
+    return project, check_wording(paths, raw.documents(), catalogs, names)
 
 
 def select(project: Project, countries: Sequence[str] | None = None,
@@ -141,11 +148,7 @@ def _build_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, e
     """Render one edition, write its files into the staged output folder, describe them."""
     spec = edition.spec
     started = time.perf_counter()
-    options = RenderOptions(alternates(project, spec), mark_fallback)
-    html = render_html(paths, edition, options)
-    if missing := fonts.missing(html):
-        raise InputError([Problem(f"{spec.name}.html", 0, "", "locale data: "
-                                  + coverage_message(missing))])
+    html = _render(project, paths, fonts, edition, mark_fallback)
     identity = inputs_hash(project, edition, f"{variant}\0{mark_fallback}")
     records, described = [], []
     for fmt in formats:
@@ -171,15 +174,30 @@ def _build_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, e
     return records
 
 
-def alternates(project: Project, spec: EditionSpec) -> tuple[Alternate, ...]:
+def _render(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition: Edition,
+            mark_fallback: bool) -> str:
+    """The edition's HTML, once every character a reader will see is in the shipped fonts
+    (the wording was checked at its source; this catches what Babel's locale data adds)."""
+    spec = edition.spec
+    html = render_html(paths, edition, RenderOptions(alternates(project, spec), mark_fallback))
+    if missing := fonts.missing(as_read(html)):
+        raise InputError([Problem(f"{spec.name}.html", 0, "", "text from locale data (a date, "
+                                  "a number): " + coverage_message(missing))])
+    return html
+
+
+def alternates(project: Project, spec: EditionSpec | None) -> tuple[Alternate, ...]:
     """The same report in every locale of the project, named in its own language (and
-    capitalized, as a menu item starts a sentence: "Русский", not CLDR's "русский")."""
+    capitalized, as a menu item starts a sentence: "Русский", not CLDR's "русский"; title
+    case, so a script whose capitals are not for titles, like Georgian, stays as it is)."""
     def name(locale: str) -> str:
         display = Locale.parse(locale).get_display_name(locale) or locale
-        return display[:1].upper() + display[1:]
+        return display[:1].title() + display[1:]
 
-    return tuple(Alternate(locale, bcp47(locale), name(locale), f"{spec.report}.{locale}.html",
-                           locale == spec.locale) for locale in project.locales)
+    report = spec.report if spec else ""
+    return tuple(Alternate(locale, bcp47(locale), name(locale), f"{report}.{locale}.html",
+                           spec is not None and locale == spec.locale)
+                 for locale in project.locales)
 
 
 def _refuse_outdated(project: Project, editions: list[Edition]) -> None:

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 #: What a shell reports for a program ended by SIGPIPE, as ``git log | head`` would give.
 EXIT_PIPE_CLOSED = 128 + 13
+SYMLINK_LOOP = re.compile(r"^Symlink loop from '(.*)'$")
 
 
 def _list(value: str) -> list[str]:
@@ -156,6 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             raise
+        if loop := SYMLINK_LOOP.match(str(exc)):  # Python 3.11's Path.resolve(); later ELOOP
+            print(f"{loop.group(1)}: symbolic link loop", file=sys.stderr)
+            return EXIT_INPUT
         print(f"mgi-report: internal error: {type(exc).__name__}: {exc} "
               "(run with --debug for the traceback)", file=sys.stderr)
         return EXIT_INTERNAL

@@ -8,20 +8,24 @@ file, line and key of the wording that needs the missing character.
 
 from __future__ import annotations
 
+import hashlib
+import html
 import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from io import BytesIO
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import tinycss2  # type: ignore[import-untyped]
 
 from .errors import InputError, Problem
+from .markup import plain
 from .paths import ProjectPaths
 from .yamlfile import YamlDocument, dotted
 
@@ -29,10 +33,15 @@ if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
 STYLESHEETS = "css"
-#: Characters that are never drawn with a glyph of their own (controls, format characters
-#: such as soft hyphens and joiners, line and paragraph separators, variation selectors).
-_IGNORED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
-_VARIATION_SELECTORS = range(0xFE00, 0xFE10)
+#: Unicode's Default_Ignorable_Code_Point characters (soft hyphen, joiners, bidi controls,
+#: variation selectors, tags, …): a renderer draws nothing for them, so no font needs them.
+#: Tab and line ends are layout, not glyphs. Every other character needs a glyph.
+_IGNORABLE = (
+    [(0x09, 0x0A), (0x0D, 0x0D), (0xAD, 0xAD), (0x34F, 0x34F), (0x61C, 0x61C),
+     (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F),
+     (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+     (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+     (0xE0000, 0xE0FFF)])
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 #: Words Pango appends to a family in the font names WeasyPrint writes ("Noto-Sans-Bold").
 _STYLE_WORDS = {"Thin", "Ultra", "Extra", "Semi", "Demi", "Light", "Book", "Regular", "Medium",
@@ -74,8 +83,8 @@ class ShippedFonts:
 
 
 def _ignored(char: str) -> bool:
-    return unicodedata.category(char) in _IGNORED_CATEGORIES \
-        or ord(char) in _VARIATION_SELECTORS
+    point = ord(char)
+    return any(first <= point <= last for first, last in _IGNORABLE)
 
 
 def describe(char: str) -> str:
@@ -85,22 +94,20 @@ def describe(char: str) -> str:
 
 def shipped_fonts(paths: ProjectPaths) -> ShippedFonts:
     """The faces declared by every stylesheet under templates/css; bad input if a face is
-    missing, unreadable or outside templates/, or if none is declared at all."""
+    missing, unreadable, outside templates/ or ``local()``, if a stylesheet imports another
+    or a template declares a face of its own, or if none is declared at all."""
     folder = paths.templates / STYLESHEETS
     sheets = sorted(folder.rglob("*.css")) if folder.is_dir() else []
-    stamp = tuple((sheet, sheet.stat().st_mtime_ns) for sheet in sheets)
-    return _load(paths, stamp)
-
-
-@cache
-def _load(paths: ProjectPaths, stamp: tuple[tuple[Path, int], ...]) -> ShippedFonts:
     faces: list[Face] = []
     problems: list[Problem] = []
-    for sheet, _mtime in stamp:
+    for sheet in sheets:
+        where = paths.display(sheet)
         for line, family, url in _font_faces(paths, sheet, problems):
-            where = paths.display(sheet)
-            font = Path(os.path.normpath(sheet.parent / url))
-            if "://" in url or ":" in url.split("/")[0] \
+            font = Path(os.path.normpath(sheet.parent / unquote(url)))
+            if url.startswith("local("):
+                problems.append(Problem(where, line, "@font-face", f"{url}: a font of the "
+                                        "machine; name a file under templates/ instead"))
+            elif "://" in url or ":" in url.split("/")[0] \
                     or not font.resolve().is_relative_to(paths.templates.resolve()):
                 problems.append(Problem(where, line, "@font-face",
                                         f"font {url!r} is not a file under templates/"))
@@ -112,8 +119,10 @@ def _load(paths: ProjectPaths, stamp: tuple[tuple[Path, int], ...]) -> ShippedFo
                     faces.append(_face(paths, font, family))
                 except InputError as error:
                     problems.extend(error.problems)
+    problems.extend(_faces_in_templates(paths))
+    problems.extend(_unshipped_families(paths, {face.family for face in faces}))
     if not faces and not problems:
-        where = paths.display(paths.templates / STYLESHEETS)
+        where = paths.display(folder)
         problems.append(Problem(where, 0, "", "no @font-face in the stylesheets: every "
                                 "edition would be set in a machine font"))
     if problems:
@@ -123,33 +132,88 @@ def _load(paths: ProjectPaths, stamp: tuple[tuple[Path, int], ...]) -> ShippedFo
 
 def _font_faces(paths: ProjectPaths, sheet: Path,
                 problems: list[Problem]) -> Iterator[tuple[int, str, str]]:
-    """(line, family, url) of every ``@font-face`` source in ``sheet``."""
+    """(line, family, source) of every ``@font-face`` source in ``sheet``, at any depth
+    (inside ``@media`` too); a source is a URL or ``local(…)``."""
     where = paths.display(sheet)
     try:
         css = paths.read(sheet).decode("utf-8")
     except UnicodeDecodeError:
         problems.append(Problem(where, 0, "", "not valid UTF-8 text"))
         return
-    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    yield from _faces_in_rules(
+        tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True),
+        where, problems)
+
+
+def _faces_in_rules(rules: Iterable[Any], where: str,
+                    problems: list[Problem]) -> Iterator[tuple[int, str, str]]:
     for rule in rules:
-        if rule.type != "at-rule" or rule.lower_at_keyword != "font-face" or rule.content is None:
+        if rule.type != "at-rule":
             continue
-        family, urls = "", list[tuple[int, str]]()
-        for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
-                                                          skip_whitespace=True):
-            if declaration.type != "declaration":
-                continue
-            if declaration.lower_name == "font-family":
-                family = "".join(_strings(declaration.value)).strip()
-            elif declaration.lower_name == "src":
-                urls.extend((token.source_line, token.value)
-                            for token in _walk(declaration.value) if token.type == "url")
-                urls.extend((token.source_line, token.arguments[0].value)
-                            for token in _walk(declaration.value)
-                            if token.type == "function" and token.lower_name == "url"
-                            and token.arguments and token.arguments[0].type == "string")
-        for line, url in urls:
-            yield line, family, url
+        if rule.lower_at_keyword == "import":
+            problems.append(Problem(where, rule.source_line, "@import", "a stylesheet must "
+                                    "hold its rules itself (the HTML edition embeds it whole)"))
+        elif rule.lower_at_keyword == "font-face" and rule.content is not None:
+            yield from _face_sources(rule)
+        elif rule.content is not None:
+            yield from _faces_in_rules(
+                tinycss2.parse_rule_list(rule.content, skip_comments=True,
+                                         skip_whitespace=True), where, problems)
+
+
+def _face_sources(rule: Any) -> Iterator[tuple[int, str, str]]:
+    family, sources = "", list[tuple[int, str]]()
+    for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                      skip_whitespace=True):
+        if declaration.type != "declaration":
+            continue
+        if declaration.lower_name == "font-family":
+            family = "".join(_strings(declaration.value)).strip()
+        elif declaration.lower_name == "src":
+            for token in _walk(declaration.value):
+                if token.type == "url":
+                    sources.append((token.source_line, token.value))
+                elif token.type == "function" and token.lower_name in {"url", "local"}:
+                    value = "".join(_strings(token.arguments)).strip()
+                    sources.append((token.source_line, value if token.lower_name == "url"
+                                    else f"local({value!r})"))
+    for line, source in sources:
+        yield line, family, source
+
+
+FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;}>]+)", re.IGNORECASE)
+GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui",
+                    "ui-serif", "ui-sans-serif", "ui-monospace", "math", "emoji", "inherit",
+                    "initial", "unset", "revert"}
+
+
+def _unshipped_families(paths: ProjectPaths, shipped: set[str]) -> Iterator[Problem]:
+    """A ``font-family`` naming a family without ``@font-face`` would get another font on
+    every machine (and the shipped one here): a mistake to report, not to guess around."""
+    if not shipped:
+        return
+    for path in _templates(paths):
+        text = _text(paths, path)
+        for match in FONT_FAMILY.finditer(text):
+            for name in match.group(1).split(","):
+                family = as_read(name).strip().strip("\"'").strip()
+                if family and family not in shipped and family.lower() not in GENERIC_FAMILIES \
+                        and "{" not in family:
+                    yield Problem(paths.display(path), text.count("\n", 0, match.start()) + 1,
+                                  "font-family", f"{family!r} has no @font-face under "
+                                  f"templates/{STYLESHEETS}/ (shipped: "
+                                  f"{', '.join(sorted(shipped))})")
+
+
+def _faces_in_templates(paths: ProjectPaths) -> Iterator[Problem]:
+    """Faces belong in templates/css, where they are checked; not in a template's style."""
+    for path in _templates(paths):
+        if path.suffix == ".css":
+            continue
+        for number, line in enumerate(_text(paths, path).split("\n"), 1):
+            if "@font-face" in line.lower():
+                yield Problem(paths.display(path), number, "@font-face", "declare fonts in "
+                              f"templates/{STYLESHEETS}/, where they are checked")
 
 
 def _walk(tokens: Iterable[Any]) -> Iterator[Any]:
@@ -168,30 +232,55 @@ def _strings(tokens: Iterable[Any]) -> Iterator[str]:
 
 
 def _face(paths: ProjectPaths, font: Path, family: str) -> Face:
-    from fontTools.ttLib import TTFont
-
     where = paths.display(font)
     data = paths.read(font)
+    coverage = _coverage(hashlib.sha256(data).digest(), data)
+    if isinstance(coverage, str):
+        raise InputError([Problem(where, 0, "", coverage)])
+    return Face(family, where, coverage)
+
+
+@lru_cache(maxsize=64)
+def _coverage(_digest: bytes, data: bytes) -> frozenset[int] | str:
+    """A font's characters, once every glyph outline is known to decode; or what is wrong.
+    Cached by content, so the same font in another folder is read once."""
+    from fontTools.ttLib import TTFont
+
     try:
-        parsed = TTFont(BytesIO(data), lazy=False, recalcBBoxes=False, recalcTimestamp=False)
+        parsed = TTFont(BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
         cmap = parsed.getBestCmap()
-        tables = [parsed[tag] for tag in ("head", "maxp", "hmtx", "name")]  # decoded here
+        for tag in ("head", "hhea", "maxp", "hmtx", "name", "OS/2", "post"):
+            parsed[tag]  # a table is decoded when it is first accessed
+        if "glyf" in parsed:
+            glyphs = parsed["glyf"]
+            for name in parsed.getGlyphOrder():
+                glyph = glyphs[name]
+                glyph.expand(glyphs)
+                if glyph.isComposite():
+                    glyph.getCoordinates(glyphs)
+        elif "CFF " in parsed:
+            charstrings = parsed["CFF "].cff.topDictIndex[0].CharStrings
+            for name in parsed.getGlyphOrder():
+                charstrings[name].decompile()
+        else:
+            return "font has no glyph outlines (neither TrueType nor CFF)"
     except Exception as exc:  # fontTools raises anything from struct.error to KeyError
-        raise InputError([Problem(where, 0, "", f"not a font WeasyPrint can use "
-                                                f"({type(exc).__name__}: {exc})")]) from None
-    if not cmap or not tables:
-        raise InputError([Problem(where, 0, "", "font has no Unicode character map")])
-    return Face(family, where, frozenset(cmap))
+        return f"not a font WeasyPrint can use ({type(exc).__name__}: {exc})"
+    if not cmap:
+        return "font has no Unicode character map"
+    return frozenset(cmap)
 
 
 def check_wording(paths: ProjectPaths, documents: Iterable[YamlDocument],
-                  catalogs: Iterable[tuple[str, Catalog]]) -> ShippedFonts:
+                  catalogs: Iterable[tuple[str, Catalog]],
+                  other: Iterable[tuple[str, int, str, str]] = ()) -> ShippedFonts:
     """The shipped fonts, once every piece of wording is known to be covered by them:
-    content and country files, interface catalogs (``(file, catalog)`` pairs) and the
-    templates' own text."""
+    content and country files, interface catalogs (``(file, catalog)`` pairs), the
+    templates' own text, and ``other`` (file, line, key, text) such as language names."""
     fonts = shipped_fonts(paths)
     texts = chain(
-        ((doc.file, doc.line_of(path), dotted(path), text)
+        other,
+        ((doc.file, doc.line_of(path), dotted(path), text + "\n" + plain(text))
          for doc in documents for path, text in doc.strings()),
         ((file, message.lineno or 0, f"msgid {_first(message.id)!r}", text)
          for file, catalog in catalogs for message in catalog if message.id
@@ -211,18 +300,40 @@ def _first(value: Any) -> str:
     return str(_all(value)[0]) if _all(value) else ""
 
 
-def _template_lines(paths: ProjectPaths) -> Iterator[tuple[str, int, str, str]]:
-    """Templates and stylesheets line by line: literal text and CSS ``content`` strings."""
+def _templates(paths: ProjectPaths) -> list[Path]:
     if not paths.templates.is_dir():
-        return
-    for path in sorted(paths.templates.rglob("*")):
-        if path.suffix in {".j2", ".css"} and path.is_file():
-            try:
-                text = paths.read(path).decode("utf-8")
-            except UnicodeDecodeError:
-                continue  # the template loader reports it, with its line
-            for number, line in enumerate(text.split("\n"), 1):
-                yield paths.display(path), number, "", line
+        return []
+    return [path for path in sorted(paths.templates.rglob("*"))
+            if path.suffix in {".j2", ".css"} and path.is_file()]
+
+
+def _text(paths: ProjectPaths, path: Path) -> str:
+    try:
+        return paths.read(path).decode("utf-8")
+    except UnicodeDecodeError:
+        return ""  # the template loader reports it, with its line
+
+
+def _template_lines(paths: ProjectPaths) -> Iterator[tuple[str, int, str, str]]:
+    """Templates and stylesheets line by line, as a reader gets them: literal text, HTML
+    character references and CSS escapes decoded."""
+    for path in _templates(paths):
+        for number, line in enumerate(_text(paths, path).split("\n"), 1):
+            yield paths.display(path), number, "", as_read(line)
+
+
+CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
+
+
+def as_read(text: str) -> str:
+    """``text`` with HTML character references and CSS escapes decoded (``&rarr;``,
+    ``\\2192``), as a browser or WeasyPrint would show it."""
+    def char(match: re.Match[str]) -> str:
+        point = int(match.group(1), 16)
+        return chr(point) if 0 < point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF \
+            else "\ufffd"
+
+    return CSS_ESCAPE.sub(char, html.unescape(text))
 
 
 def coverage_problems(fonts: ShippedFonts,

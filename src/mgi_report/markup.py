@@ -88,21 +88,23 @@ def bidi_problem(address: str) -> str:
 
 def link_problems(text: str | tuple[str, ...]) -> list[str]:
     """Links that would not survive rendering as written: an address with bidirectional
-    controls, or a footnote call inside a link's text (a link cannot hold another)."""
+    controls, or a footnote call inside a link (a link cannot hold another, and footnote
+    calls are replaced before Markdown is read)."""
     problems = []
     for paragraph in text if isinstance(text, tuple) else (text,):
         for token in _parser().parseInline(paragraph):
             inside: str | None = None
             for child in token.children or ():
                 if child.type == "link_open":
-                    inside = ""
-                    if differs := bidi_problem(str(child.attrs.get("href", ""))):
+                    address = str(child.attrs.get("href", ""))
+                    inside = unquote(address) + str(child.attrs.get("title", ""))
+                    if differs := bidi_problem(address):
                         problems.append(differs)
                 elif child.type == "link_close" and inside is not None:
                     calls = ", ".join(f"[^{name}]" for name in FOOTNOTE_REF.findall(inside))
                     if calls:
-                        problems.append(f"footnote call {calls} inside the text of a link: "
-                                        "put it after the link")
+                        problems.append(f"footnote call {calls} inside a link (its text, "
+                                        "title or address): put it after the link")
                     inside = None
                 elif inside is not None:
                     inside += child.content

@@ -23,6 +23,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -149,9 +150,9 @@ def _locked(lock: Path, target: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(handle, 64, 0).decode("ascii", "replace").strip() or "unknown"
-            raise PublishError(target, f"another mgi-report (process {holder}) is writing "
-                                       "this folder; try again when it has finished") from None
+            holder = _holder(handle)
+            raise PublishError(target, f"another mgi-report{holder} is writing this folder; "
+                                       "try again when it has finished") from None
         try:
             os.ftruncate(handle, 0)
             os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
@@ -160,6 +161,17 @@ def _locked(lock: Path, target: Path) -> Iterator[None]:
         yield
     finally:
         os.close(handle)
+
+
+def _holder(handle: int) -> str:
+    """`` (process 1234)``: the holder writes its id just after taking the lock, so an
+    empty lock file is read again for a moment before the id is left out."""
+    for _ in range(20):
+        holder = os.pread(handle, 64, 0).decode("ascii", "replace").strip()
+        if holder:
+            return f" (process {holder})"
+        time.sleep(0.01)
+    return ""
 
 
 def _stage(target: Path, work: Path) -> Path:
@@ -186,7 +198,8 @@ def _stage(target: Path, work: Path) -> Path:
         here = staged / Path(directory).relative_to(target)
         for name in folders:
             source = Path(directory, name)
-            if not source.is_symlink() and source.stat().st_dev != device:
+            if not source.is_symlink() and (source.stat().st_dev != device
+                                            or os.path.ismount(source)):
                 raise PublishError(source, "is a mount point: mgi-report replaces the folder "
                                            "as a whole and will not copy another file system")
             _mirror(source, here / name)

@@ -189,6 +189,9 @@ def _country(stem: str, doc: YamlDocument, structure: Structure,
         for e, entry in enumerate(group["entries"]):
             if differs := bidi_problem(entry["url"]):
                 problems.append(doc.problem(("sources", g, "entries", e, "url"), differs))
+    for path, text in doc.strings():
+        problems.extend(doc.problem(path, message) for message in link_problems(text))
+        problems.extend(doc.problem(path, message) for message in _stray_footnotes(text))
     known = {c.id for c in structure.conventions}
     for conv in data["ratifications"]:
         if conv not in known:
@@ -276,6 +279,9 @@ def _references(kind: str, doc: YamlDocument, structure: Structure,
                 is_source: bool) -> Iterator[Problem]:
     """Ids a bundle uses must exist in the structure; the source bundle must cover them all."""
     data = doc.data
+    for path, text in doc.strings():
+        if kind != "country" or path[0] in COUNTRY_WORDING:
+            yield from (doc.problem(path, message) for message in _stray_footnotes(text))
     if kind == "domains":
         yield from _ids(doc, (), data, structure.domains, "domain", is_source)
     elif kind == "conventions":
@@ -305,6 +311,14 @@ def _references(kind: str, doc: YamlDocument, structure: Structure,
             for rid in reports:
                 if rid not in data:
                     yield doc.problem((), f"missing key {rid!r} (wording for report {rid!r})")
+
+
+def _stray_footnotes(text: str) -> Iterator[str]:
+    """Footnotes belong to a report's wording (``<report>.footnotes``); a call anywhere
+    else has no note to show."""
+    for ref in FOOTNOTE_REF.findall(text):
+        yield f"footnote [^{ref}] outside a report's wording: only text under a report " \
+              "(with its footnotes) can call a footnote"
 
 
 def _ids(doc: YamlDocument, path: KeyPath, mapping: Mapping[str, Any], known: Any,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 
 from .errors import UsageError
 from .fetcher import ProjectFetcher
@@ -17,6 +21,10 @@ log = logging.getLogger(__name__)
 DEFAULT_PDF_VARIANT = "pdf/ua-1"
 #: Paged-media rules for the PDF only (CSS GCPM), kept out of the standard-CSS HTML edition.
 PAGED_STYLESHEET = "css/paged.css"
+#: The fontconfig configuration WeasyPrint lays out with: no font folder at all, so the
+#: only fonts are the document's @font-face files. An edition then looks the same on every
+#: machine, and a character the shipped fonts lack can never borrow a machine font.
+FONTCONFIG = '<?xml version="1.0"?>\n<fontconfig><cachedir>{cache}</cachedir></fontconfig>\n'
 
 
 @dataclass(frozen=True)
@@ -46,22 +54,48 @@ def pdf_variant(name: str) -> PdfVariant:
 
 
 def html_to_pdf(html: str, assets: Path, variant: str, identifier: str) -> bytes:
-    """Lay out ``html`` with WeasyPrint; only files under ``assets`` may be loaded."""
+    """Lay out ``html`` with WeasyPrint; only files under ``assets`` may be loaded, and only
+    the stylesheets' ``@font-face`` fonts are seen (none of the machine's)."""
     from weasyprint import CSS, HTML
 
     chosen = pdf_variant(variant)
     fetcher = ProjectFetcher(assets)
+    fonts = isolated_font_configuration(html)
     document = HTML(string=html, base_url=assets.as_uri() + "/", url_fetcher=fetcher,
                     media_type="print")
     paged = assets / PAGED_STYLESHEET
-    stylesheets = [CSS(url=paged.as_uri(), url_fetcher=fetcher, media_type="print")] \
-        if paged.is_file() else []
+    stylesheets = [CSS(url=paged.as_uri(), url_fetcher=fetcher, media_type="print",
+                       font_config=fonts)] if paged.is_file() else []
     buffer = BytesIO()
     document.write_pdf(buffer, stylesheets=stylesheets, pdf_variant=chosen.weasyprint_variant,
-                       pdf_tags=chosen.tagged or None,
+                       pdf_tags=chosen.tagged or None, font_config=fonts,
                        pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(),
                        uncompressed_pdf=False)
     return buffer.getvalue()
+
+
+def isolated_font_configuration(html: str) -> Any:
+    """A WeasyPrint FontConfiguration that knows no machine font, only the ``@font-face``
+    fonts of the document. Fontconfig reads ``FONTCONFIG_FILE`` when the configuration is
+    made, so it is pointed, for that moment, at one without any font folder."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    if "@font-face" not in html:  # with no font at all, Pango cannot lay out text
+        raise UsageError("the document declares no @font-face: editions are laid out with "
+                         "the project's fonts only")
+    with tempfile.TemporaryDirectory(prefix="mgi-report-fonts-") as work:
+        config = Path(work) / "fonts.conf"
+        config.write_text(FONTCONFIG.format(cache=escape(str(Path(work) / "cache"))),
+                          encoding="utf-8")
+        saved = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = str(config)
+        try:
+            return FontConfiguration()
+        finally:
+            if saved is None:
+                del os.environ["FONTCONFIG_FILE"]
+            else:
+                os.environ["FONTCONFIG_FILE"] = saved
 
 
 Writer = Callable[[str, Path, str, str], bytes]
