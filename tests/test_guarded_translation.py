@@ -127,12 +127,12 @@ CATALOG_FAULTS = {
     "unknown charset": ("charset=utf-8", "charset=klingon", "unknown charset"),
     "plural form without its number": ('msgstr[1] "%(num)s Übereinkommen ratifiziert"',
                                        'msgstr[1] "Übereinkommen ratifiziert"',
-                                       "placeholders none, the source %(num)s"),
+                                       "argument 'num' doesn't exist in 'msgstr[1]'"),
     "stray percent": ('msgstr "Wichtigste Ergebnisse"', 'msgstr "Wichtigste Ergebnisse 100%"',
                       "stray '%'"),
     "another language's catalog": ('"Language: de\\n"', '"Language: ru\\n"',
                                    "catalog is for 'ru'"),
-    "no header": ('msgid ""\nmsgstr ""\n', 'msgid "x"\nmsgstr ""\n', "no Language header"),
+    "no header": ('msgid ""\nmsgstr ""\n', 'msgid "x"\nmsgstr ""\n', "no header entry"),
 }
 
 
