@@ -59,8 +59,9 @@ def test_a_po_for_another_language_is_refused_unless_forced(
     status, err = run(capsys, "i18n", "import", "--root", str(project_copy), "--locale", "ru",
                       str(po))
     assert status == 2
-    assert err == [f"{po}: Language: this PO is for 'de' (its Language header), not 'ru'; "
-                   "pass --force to import it anyway"]
+    line = po.read_text(encoding="utf-8").split("\n").index('"Language: de\\n"') + 1
+    assert err == [f"{po}:{line}: Language: this PO is for 'de' (its Language header), not "
+                   "'ru'; pass --force to import it anyway"]
     assert snapshot(project_copy / "content/ru") == before
 
 

@@ -3,8 +3,9 @@
 What msgfmt rejects is bad input at its line (duplicates, plural forms, escapes, the '\\n'
 rule, keywords out of order, format strings); what it accepts is read, with the strings
 msgfmt reads, unless Babel would read it differently (then it is refused with a reason).
+A translators' PO with two messages for one content key, and a Language Babel does not
+know, are bad input too.
 """
-
 from __future__ import annotations
 
 import shutil
@@ -18,7 +19,9 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from conftest import ROOT
+from faults import snapshot
 from mgi_report import load_project
+from mgi_report.cli import main
 from mgi_report.errors import InputError, Problem
 from mgi_report.pofile import read_strict
 from mgi_report.translate import export_po
@@ -377,3 +380,67 @@ def test_what_babel_would_read_differently_is_refused_with_a_reason(case: str) -
     problems = problems_of(text)
     assert problems and any(p.line == line and message in p.message for p in problems), \
         problems
+
+
+# (f) Imports: one message per content key.
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
+    capsys.readouterr()
+    status = main(list(args))
+    return status, capsys.readouterr().err.strip().splitlines()
+
+
+def german_po(project: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "de.po"
+    path.write_bytes(export_po(load_project(project), "de"))
+    return path
+
+
+def test_an_import_with_two_messages_for_one_content_key_names_both_lines(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = german_po(project_copy, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    first = text.split("\n").index('msgctxt "domains.partnerships.name"') + 2
+    text += ('\nmsgctxt "domains.partnerships.name"\nmsgid "Partnerships (old wording)"\n'
+             'msgstr "Bündnisse"\n')
+    path.write_text(text, encoding="utf-8")
+    second = text.split("\n").index('msgid "Partnerships (old wording)"') + 1
+    before = snapshot(project_copy / "content")
+    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), str(path))
+    assert (status, err) == (2, [f"{path}:{second}: domains.partnerships.name: a second "
+                                 f"message for this key (the first is at line {first}): one "
+                                 "message per content key"])
+    assert snapshot(project_copy / "content") == before
+
+
+# (g) A Language Babel does not know is named, at its line.
+
+def test_a_catalog_for_a_language_babel_does_not_know_fails_check_at_its_line(
+        project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    catalog = project_copy / "locale/de/LC_MESSAGES/messages.po"
+    text = catalog.read_text(encoding="utf-8").replace('"Language: de\\n"', '"Language: xx\\n"')
+    catalog.write_text(text, encoding="utf-8")
+    line = text.split("\n").index('"Language: xx\\n"') + 1
+    status, err = run(capsys, "check", "--root", str(project_copy))
+    assert (status, err) == (2, [f"locale/de/LC_MESSAGES/messages.po:{line}: Language: 'xx' "
+                                 "is not a locale Babel knows (expected 'de')"])
+
+
+@pytest.mark.parametrize(("options", "hint"), [
+    ((), "pass --locale"),
+    (("--locale", "de"), "pass --force to import it into 'de' anyway"),
+])
+def test_an_import_for_a_language_babel_does_not_know_is_refused_at_its_line(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        options: tuple[str, ...], hint: str) -> None:
+    path = german_po(project_copy, tmp_path)
+    text = path.read_text(encoding="utf-8").replace('"Language: de\\n"', '"Language: xx\\n"')
+    path.write_text(text, encoding="utf-8")
+    line = text.split("\n").index('"Language: xx\\n"') + 1
+    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), *options,
+                      str(path))
+    assert (status, err) == (2, [f"{path}:{line}: Language: 'xx' is not a locale Babel knows; "
+                                 f"{hint}"])
+    forced = run(capsys, "i18n", "import", "--root", str(project_copy), "--locale", "de",
+                 "--force", str(path))
+    assert forced == (0, [])
