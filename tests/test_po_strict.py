@@ -3,8 +3,9 @@
 What msgfmt rejects is bad input at its line (duplicates, plural forms, escapes, the '\\n'
 rule, keywords out of order, format strings); what it accepts is read, with the strings
 msgfmt reads, unless Babel would read it differently (then it is refused with a reason).
-A translators' PO with two messages for one content key, and a Language Babel does not
-know, are bad input too.
+A translators' PO with two messages for one content key, a translation the content rules
+refuse, and a Language Babel does not know, are bad input too; an imported translation
+reads back from YAML exactly as written.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from mgi_report import load_project
 from mgi_report.cli import main
 from mgi_report.errors import InputError, Problem
 from mgi_report.pofile import read_strict
-from mgi_report.translate import export_po
+from mgi_report.translate import export_po, import_po
 
 needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None,
                                   reason="msgfmt (GNU gettext) is the oracle")
@@ -410,6 +411,39 @@ def test_an_import_with_two_messages_for_one_content_key_names_both_lines(
     assert (status, err) == (2, [f"{path}:{second}: domains.partnerships.name: a second "
                                  f"message for this key (the first is at line {first}): one "
                                  "message per content key"])
+    assert snapshot(project_copy / "content") == before
+
+
+def upload_po(tmp_path: Path, key: str, msgid: str, translation: str) -> Path:
+    path = tmp_path / "upload.po"
+    path.write_text(po(f"msgctxt {quoted(key)}\nmsgid {quoted(msgid)}\n"
+                       f"msgstr {quoted(translation)}\n"), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("translation", ["No", "on", "12:30", "x\x85y", "a\u2028b",
+                                         "yes: no # not a comment", " padded "])
+def test_an_imported_translation_reads_back_exactly_as_written(
+        project_copy: Path, tmp_path: Path, translation: str) -> None:
+    """The reader is YAML 1.1: 'No' unquoted is false, '12:30' is 750, U+0085 a line end."""
+    key = "domains.partnerships.name"
+    import_po(project_copy, upload_po(tmp_path, key, "Partnerships", translation))
+    assert load_project(project_copy).bundles["de"].entries[key].value == translation
+
+
+@pytest.mark.parametrize(("translation", "message"), [
+    ("Bell\x07", "character U+0007 is not allowed in wording"),
+    ("\x1b[31mred", "character U+001B is not allowed in wording"),
+    ("a\r\nb", "character U+000D is not allowed in wording"),
+])
+def test_an_imported_translation_the_content_rules_refuse_is_bad_input_at_its_line(
+        project_copy: Path, tmp_path: Path, translation: str, message: str) -> None:
+    path = upload_po(tmp_path, "domains.partnerships.name", "Partnerships", translation)
+    before = snapshot(project_copy / "content")
+    with pytest.raises(InputError) as refused:
+        import_po(project_copy, path)
+    assert refused.value.lines() == [f"{path}:8: domains.partnerships.name: translation not "
+                                     f"accepted: {message}"]
     assert snapshot(project_copy / "content") == before
 
 

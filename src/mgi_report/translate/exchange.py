@@ -22,6 +22,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from ..errors import InputError, Problem, UsageError
 from ..markup import reference_problem
@@ -29,7 +30,8 @@ from ..model import Project, TextValue, source_hash
 from ..paths import ProjectPaths, read_regular
 from ..pofile import MAX_PO_BYTES, header_line, message_key, read_strict
 from ..publish import transaction
-from ..validate import LOCALE_SETTINGS
+from ..validate import LOCALE_SETTINGS, text_problem
+from ..yamlfile import load_yaml
 from .status import content_state
 
 log = logging.getLogger(__name__)
@@ -126,6 +128,10 @@ def import_po(root: Path, po_file: Path, locale: str | None = None, *,
         value, seen = _shaped(text, original), _shaped(str(message.id), original)
         if differs := reference_problem(original, value):
             problems.append(Problem(where, line, key, differs))
+            continue
+        paragraphs = value if isinstance(value, tuple) else (value,)
+        if refused := next(filter(None, map(text_problem, paragraphs)), None):
+            problems.append(Problem(where, line, key, f"translation not accepted: {refused}"))
             continue
         updates[key] = (value, source_hash(seen))
     if problems:
@@ -227,7 +233,20 @@ def _set(document: Any, path: list[str], value: TextValue) -> None:
         if part not in node or not isinstance(node[part], dict):
             node[part] = CommentedMap()
         node = node[part]
-    node[path[-1]] = list(value) if isinstance(value, tuple) else value
+    node[path[-1]] = [_scalar(v) for v in value] if isinstance(value, tuple) else _scalar(value)
+
+
+def _scalar(text: str) -> str:
+    """``text`` as written to YAML: as ruamel likes, unless the project's reader (YAML 1.1)
+    would read that back differently ('No' as false, '12:30' as 750, U+0085 as a line
+    break); then in double quotes, which read back as written."""
+    buffer = StringIO()
+    _yaml().dump({"text": text}, buffer)
+    document, problems = load_yaml(buffer.getvalue().encode("utf-8"), "")
+    if not problems and document is not None and document.data == {"text": text}:
+        return text
+    quoted: str = DoubleQuotedScalarString(text)
+    return quoted
 
 
 def confirm_translations(root: Path, locale: str,
