@@ -5,30 +5,39 @@ rule, keywords out of order, format strings); what it accepts is read, with the 
 msgfmt reads, unless Babel would read it differently (then it is refused with a reason).
 A translators' PO with two messages for one content key, a translation the content rules
 refuse, and a Language Babel does not know, are bad input too; an imported translation
-reads back from YAML exactly as written.
+reads back from YAML exactly as written. Property-based tests (hypothesis) compare with
+msgfmt on generated and mutated PO files, and fuzz catalogs through a build and PO files
+through an import: every run ends with a catalog, a build or an import, or an InputError
+that leaves the locale as it was; never another exception.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 from faults import snapshot
-from mgi_report import load_project
+from mgi_report import build, load_project
 from mgi_report.cli import main
 from mgi_report.errors import InputError, Problem
+from mgi_report.inspect import html_text, normalize
 from mgi_report.pofile import read_strict
 from mgi_report.translate import export_po, import_po
 
 needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None,
                                   reason="msgfmt (GNU gettext) is the oracle")
+SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 #: Five header lines and a blank one: the first message of ``po(...)`` is at line 7.
 HEADER = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
           '"Language: {language}\\n"\n"Plural-Forms: {plural_forms}\\n"\n\n')
@@ -478,3 +487,315 @@ def test_an_import_for_a_language_babel_does_not_know_is_refused_at_its_line(
     forced = run(capsys, "i18n", "import", "--root", str(project_copy), "--locale", "de",
                  "--force", str(path))
     assert forced == (0, [])
+
+
+# Property-based: read_strict against msgfmt.
+
+PIECES = ["a", "b", " ", "\n", "\t", '"', "\\", "%", "%(n)s", "%(m)d", "é", "\u2028", "\x85",
+          "\x0b", "#", "msgid"]
+texts = st.lists(st.sampled_from(PIECES), max_size=5).map("".join)
+nonempty_texts = st.lists(st.sampled_from(PIECES), min_size=1, max_size=5).map("".join)
+
+
+@dataclass(frozen=True)
+class Message:
+    context: str | None
+    msgid: str
+    plural: str | None
+    strings: tuple[str, ...]
+    fuzzy: bool
+    python_format: bool
+    obsolete: bool
+    wrapped: bool
+
+
+@dataclass(frozen=True)
+class PoModel:
+    language: str
+    messages: tuple[Message, ...]
+
+    @property
+    def nplurals(self) -> int:
+        return {"ja": 1, "de": 2, "ru": 3}[self.language]
+
+    def text(self) -> str:
+        lines = [po("", self.language).rstrip("\n"), ""]
+        for message in self.messages:
+            lines += [*self._lines(message), ""]
+        return "\n".join(lines)
+
+    def _lines(self, message: Message) -> list[str]:
+        flags = [flag for flag, on in (("fuzzy", message.fuzzy),
+                                       ("python-format", message.python_format)) if on]
+        lines = [f"#, {', '.join(flags)}"] if flags else []
+        fields = ([("msgctxt", message.context)] if message.context is not None else []) + [
+            ("msgid", message.msgid)]
+        if message.plural is None:
+            fields.append(("msgstr", message.strings[0]))
+        else:
+            fields.append(("msgid_plural", message.plural))
+            fields += [(f"msgstr[{i}]", s) for i, s in enumerate(message.strings)]
+        prefix = "#~ " if message.obsolete else ""
+        for keyword, value in fields:
+            if message.wrapped and len(value) > 1:
+                half = len(value) // 2
+                lines += [f'{prefix}{keyword} ""', prefix + quoted(value[:half]),
+                          prefix + quoted(value[half:])]
+            else:
+                lines.append(f"{prefix}{keyword} {quoted(value)}")
+        return lines
+
+    def babel_differs(self) -> bool:
+        """Babel refuses more msgstr[] than nplurals even where msgfmt ignores them."""
+        return any(m.plural is not None and len(m.strings) > self.nplurals
+                   for m in self.messages)
+
+
+@st.composite
+def messages(draw: st.DrawFn) -> Message:
+    plural = draw(st.none() | texts)
+    count = 1 if plural is None else draw(st.integers(1, 4))
+    return Message(
+        context=draw(st.none() | texts), msgid=draw(nonempty_texts), plural=plural,
+        strings=tuple(draw(st.lists(texts, min_size=count, max_size=count))),
+        fuzzy=draw(st.booleans()), python_format=draw(st.booleans()),
+        obsolete=draw(st.integers(0, 5)) == 0, wrapped=draw(st.booleans()))
+
+
+po_models = st.builds(PoModel, st.sampled_from(sorted(PLURAL_FORMS)),
+                      st.lists(messages(), max_size=5).map(tuple))
+
+
+@needs_msgfmt
+@settings(max_examples=150, deadline=None, suppress_health_check=SLOW)
+@given(model=po_models)
+def test_read_strict_agrees_with_msgfmt_on_generated_po_files(model: PoModel) -> None:
+    text = model.text()
+    verdict, problems = msgfmt(text), problems_of(text)
+    event(f"msgfmt {'accepts' if verdict.accepted else 'rejects'}")
+    if model.babel_differs():
+        assert problems, text
+    else:
+        assert (problems is None) == verdict.accepted, (text, verdict.output, problems)
+
+
+MUTATIONS: dict[str, Callable[[list[str], int], list[str]]] = {
+    "delete a line": lambda lines, i: lines[:i] + lines[i + 1:],
+    "repeat a line": lambda lines, i: lines[:i + 1] + lines[i:],
+    "swap two lines": lambda lines, i: lines[:i] + lines[i + 1:i + 2] + lines[i:i + 1]
+    + lines[i + 2:],
+    "make a line obsolete": lambda lines, i: [*lines[:i], "#~ " + lines[i], *lines[i + 1:]],
+    "a bad escape": lambda lines, i: [*lines[:i], lines[i].replace('"', '"\\q', 1),
+                                      *lines[i + 1:]],
+    "an unterminated string": lambda lines, i: [*lines[:i], lines[i].rstrip('"'),
+                                                *lines[i + 1:]],
+    "a leading newline": lambda lines, i: [*lines[:i], lines[i].replace('"', '"\\n', 1),
+                                           *lines[i + 1:]],
+    "another plural index": lambda lines, i: [*lines[:i], lines[i].replace("[1]", "[2]")
+                                              .replace("[0]", ""), *lines[i + 1:]],
+    "a msgctxt at the end": lambda lines, i: [*lines, 'msgctxt "c"'],
+    "a message again, wrapped": lambda lines, i: [*lines, *_rewrapped(lines, i)],
+}
+
+
+def _rewrapped(lines: list[str], i: int) -> list[str]:
+    """The message around line ``i`` again, with its msgid on continuation lines."""
+    start = max((n for n in range(i + 1) if not lines[n].strip()), default=0)
+    end = next((n for n in range(i, len(lines)) if not lines[n].strip()), len(lines))
+    block = [line.replace('msgid "', 'msgid ""\n"', 1) for line in lines[start:end]]
+    return ["", *block, ""]
+
+
+@needs_msgfmt
+@settings(max_examples=150, deadline=None, suppress_health_check=SLOW)
+@given(model=po_models, data=st.data())
+def test_a_mutated_po_file_msgfmt_rejects_is_bad_input(model: PoModel,
+                                                       data: st.DataObject) -> None:
+    lines = model.text().split("\n")
+    how = data.draw(st.sampled_from(sorted(MUTATIONS)), label="mutation")
+    at = data.draw(st.integers(0, len(lines) - 1), label="line")
+    text = "\n".join(MUTATIONS[how](lines, at))
+    verdict, problems = msgfmt(text), problems_of(text)
+    event(f"{how}: msgfmt {'accepts' if verdict.accepted else 'rejects'}")
+    if not verdict.accepted:
+        assert problems, f"read_strict accepts what msgfmt rejects:\n{text}\n{verdict.output}"
+
+
+PO_FRAGMENTS = ['msgid ', 'msgstr ', 'msgctxt ', 'msgid_plural ', 'msgstr[', '0', ']', '"',
+                '""', '"a"', "\\", "\\n", "\\q", "\\x4", "\n", "#", "#~ ", "#| ", "#, fuzzy",
+                "#, python-format", " ", "\t", "\r", "\x00", "\u2028", "\ufeff", "%(n)s", "%",
+                'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=n%0;\\n"\n',
+                'msgid ""\nmsgstr ""\n"Language: xx\\n"\n"Content-Type: text/plain; '
+                'charset=latin-1\\n"\n', '"Plural-Forms: nplurals=99999999999;\\n"\n']
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=SLOW)
+@given(raw=st.lists(st.sampled_from(PO_FRAGMENTS), max_size=40).map("".join)
+       | st.text(max_size=200) | st.binary(max_size=200))
+def test_any_text_is_a_catalog_or_bad_input_one_line_per_problem(raw: str | bytes) -> None:
+    problems = problems_of(raw)
+    for problem in problems or []:
+        assert "\n" not in str(problem) and "\r" not in str(problem), problem
+        assert problem.file == "x.po" and problem.line >= 0
+
+
+# Property-based: hostile catalogs through a build, mutated PO files through an import.
+
+HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "&amp; &lt;b&gt;",
+           "\"><b>bold</b>", "{{ 7*7 }} {% raw %}", "\u202eevil\u202c", "</style><p>",
+           "]]> <!-- x -->"]
+#: Interface messages the profile and snapshot editions show, with their placeholders.
+SHOWN = {"Key findings": "", "Introduction": "", "Contents": "",
+         "Domain %(number)s: %(name)s": "%(number)s %(name)s",
+         "International conventions ratified": ""}
+FORBIDDEN_TAGS = {"script", "img", "b", "iframe", "object", "embed", "form"}
+
+
+@dataclass
+class CatalogSandbox:
+    root: Path
+    out: Path
+    catalog: Path
+    original: str
+    writes: int = 0
+
+    def write(self, text: str) -> None:
+        """Catalogs are cached by modification time: give every version its own."""
+        self.catalog.write_text(text, encoding="utf-8")
+        self.writes += 1
+        stamp = self.catalog.stat().st_mtime_ns + self.writes * 1_000_000_000
+        os.utime(self.catalog, ns=(stamp, stamp))
+
+
+@pytest.fixture(scope="module")
+def catalog_sandbox(tmp_path_factory: pytest.TempPathFactory) -> CatalogSandbox:
+    base = tmp_path_factory.mktemp("catalogs")
+    root = copy_project(base / "project")
+    catalog = root / "locale/de/LC_MESSAGES/messages.po"
+    return CatalogSandbox(root, base / "out", catalog, catalog.read_text(encoding="utf-8"))
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=SLOW)
+@given(msgid=st.sampled_from(sorted(SHOWN)),
+       payload=st.sampled_from(HOSTILE) | st.text(max_size=40))
+def test_a_hostile_catalog_builds_with_its_text_escaped_or_is_bad_input(
+        catalog_sandbox: CatalogSandbox, msgid: str, payload: str) -> None:
+    sandbox = catalog_sandbox
+    old = f"msgid {quoted(msgid)}\nmsgstr "
+    at = sandbox.original.index(old) + len(old)
+    end = sandbox.original.index("\n", at)
+    translation = f"{payload} {SHOWN[msgid]}".strip()
+    sandbox.write(sandbox.original[:at] + quoted(translation) + sandbox.original[end:])
+    shutil.rmtree(sandbox.out, ignore_errors=True)
+    try:
+        build(sandbox.root, sandbox.out, locales=["de"], reports=["profile", "snapshot"],
+              formats=["html"])
+    except InputError as exc:
+        event("bad input")
+        assert all("\n" not in line for line in exc.lines())
+        return
+    finally:
+        sandbox.write(sandbox.original)
+    event("built")
+    visible = []
+    for page in sandbox.out.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        tags = Tags()
+        tags.feed(html)
+        assert not tags.tags & FORBIDDEN_TAGS, (payload, tags.tags & FORBIDDEN_TAGS)
+        visible.append(normalize(html_text(html)))
+    assert visible
+    if payload in HOSTILE:
+        assert any(normalize(payload) in text for text in visible), payload
+
+
+@dataclass
+class ImportSandbox:
+    root: Path
+    exported: list[str]
+    pristine: dict[str, bytes]
+
+    @property
+    def german(self) -> Path:
+        return self.root / "content/de"
+
+    def restore(self) -> None:
+        shutil.rmtree(self.german)
+        for relative, data in self.pristine.items():
+            (self.german / relative).parent.mkdir(parents=True, exist_ok=True)
+            (self.german / relative).write_bytes(data)
+
+
+@pytest.fixture(scope="module")
+def import_sandbox(tmp_path_factory: pytest.TempPathFactory) -> ImportSandbox:
+    root = copy_project(tmp_path_factory.mktemp("imports") / "project")
+    exported = export_po(load_project(root), "de").decode("utf-8").split("\n")
+    return ImportSandbox(root, exported, snapshot(root / "content/de"))
+
+
+def _ignoring_payload(change: Callable[[list[str], int], list[str]]) -> Callable[
+        [list[str], int, str], list[str]]:
+    return lambda lines, i, payload: change(lines, i)
+
+
+LINE_CHANGES: dict[str, Callable[[list[str], int, str], list[str]]] = {
+    **{name: _ignoring_payload(change) for name, change in MUTATIONS.items()},
+    "hostile translation": lambda lines, i, payload: _translated(lines, i, payload),
+    "not fuzzy": lambda lines, i, payload: [line for line in lines if line != "#, fuzzy"],
+    "another content key": lambda lines, i, payload: [
+        *lines[:i], f"msgctxt {quoted(payload)}" if lines[i].startswith("msgctxt") else lines[i],
+        *lines[i + 1:]],
+}
+
+
+def _translated(lines: list[str], i: int, payload: str) -> list[str]:
+    """``lines`` with one msgstr (the i-th, round the file) replaced by ``payload``."""
+    msgstrs = [n for n, line in enumerate(lines) if line.startswith("msgstr ")]
+    at = msgstrs[i % len(msgstrs)]
+    return [*lines[:at], f"msgstr {quoted(payload)}", *lines[at + 1:]]
+
+
+@pytest.fixture
+def upload() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as folder:
+        yield Path(folder) / "upload.po"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=SLOW)
+@given(data=st.data(), payload=st.sampled_from(HOSTILE) | texts | st.text(max_size=30))
+def test_a_mutated_po_import_succeeds_or_is_bad_input_leaving_the_locale_unchanged(
+        import_sandbox: ImportSandbox, upload: Path, data: st.DataObject, payload: str) -> None:
+    sandbox = import_sandbox
+    how = data.draw(st.sampled_from(sorted(LINE_CHANGES)) | st.just("hostile translation"),
+                    label="mutation")
+    lines = sandbox.exported
+    at = data.draw(st.integers(0, len(lines) - 1), label="line")
+    upload.write_text("\n".join(LINE_CHANGES[how](lines, at, payload)), encoding="utf-8")
+    try:
+        result = import_po(sandbox.root, upload)
+    except InputError as exc:
+        event(f"{how}: bad input")
+        assert snapshot(sandbox.german) == sandbox.pristine
+        assert all("\n" not in line for line in exc.lines())
+        return
+    event(f"{how}: imported {len(result.changed_keys)}")
+    try:
+        project = load_project(sandbox.root)
+        catalog = read_strict(upload.read_bytes(), "upload.po")
+        for key in result.changed_keys:
+            written = next(m.string for m in catalog if m.context == key)
+            assert isinstance(written, str)
+            source = project.bundles["en"].entries[key].value
+            expected = tuple(written.split("\n\n")) if isinstance(source, tuple) else written
+            assert project.bundles["de"].entries[key].value == expected
+    finally:
+        sandbox.restore()
