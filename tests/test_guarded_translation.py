@@ -59,8 +59,9 @@ def test_a_po_for_another_language_is_refused_unless_forced(
     status, err = run(capsys, "i18n", "import", "--root", str(project_copy), "--locale", "ru",
                       str(po))
     assert status == 2
-    assert err == [f"{po}: Language: this PO is for 'de' (its Language header), not 'ru'; "
-                   "pass --force to import it anyway"]
+    line = po.read_text(encoding="utf-8").split("\n").index('"Language: de\\n"') + 1
+    assert err == [f"{po}:{line}: Language: this PO is for 'de' (its Language header), not "
+                   "'ru'; pass --force to import it anyway"]
     assert snapshot(project_copy / "content/ru") == before
 
 
@@ -127,12 +128,12 @@ CATALOG_FAULTS = {
     "unknown charset": ("charset=utf-8", "charset=klingon", "unknown charset"),
     "plural form without its number": ('msgstr[1] "%(num)s Übereinkommen ratifiziert"',
                                        'msgstr[1] "Übereinkommen ratifiziert"',
-                                       "placeholders none, the source %(num)s"),
+                                       "argument 'num' doesn't exist in 'msgstr[1]'"),
     "stray percent": ('msgstr "Wichtigste Ergebnisse"', 'msgstr "Wichtigste Ergebnisse 100%"',
                       "stray '%'"),
     "another language's catalog": ('"Language: de\\n"', '"Language: ru\\n"',
                                    "catalog is for 'ru'"),
-    "no header": ('msgid ""\nmsgstr ""\n', 'msgid "x"\nmsgstr ""\n', "no Language header"),
+    "no header": ('msgid ""\nmsgstr ""\n', 'msgid "x"\nmsgstr ""\n', "no header entry"),
 }
 
 

@@ -15,7 +15,7 @@ from babel.support import Translations
 
 from .errors import InputError, Problem
 from .paths import ProjectPaths
-from .pofile import placeholders, read_strict
+from .pofile import header_line, placeholders, read_strict
 
 DOMAIN = "messages"
 
@@ -36,8 +36,9 @@ def read_catalog(paths: ProjectPaths, locale: str) -> Catalog:
 @cache
 def _read(paths: ProjectPaths, path: Path, locale: str, _mtime: int) -> Catalog:
     where = paths.display(path)
-    catalog = read_strict(paths.read(path), where)
-    problems = _language_problems(catalog, where, locale)
+    data = paths.read(path)
+    catalog = read_strict(data, where)
+    problems = _language_problems(catalog, where, locale, header_line(data, "Language"))
     for message in catalog:
         problems += message_problems(message, where)
     if problems:
@@ -45,14 +46,19 @@ def _read(paths: ProjectPaths, path: Path, locale: str, _mtime: int) -> Catalog:
     return catalog
 
 
-def _language_problems(catalog: Catalog, where: str, locale: str) -> list[Problem]:
-    """The catalog's own Language header must name the folder's locale."""
+def _language_problems(catalog: Catalog, where: str, locale: str,
+                       line: int) -> list[Problem]:
+    """The catalog's own Language header (at ``line``) must name the folder's locale."""
     declared = catalog.locale_identifier
     if not declared:
-        return [Problem(where, 0, "Language", f"no Language header (expected {locale!r})")]
+        what = "empty Language header" if line else "no Language header"
+        return [Problem(where, line, "Language", f"{what} (expected {locale!r})")]
+    if catalog.locale is None:
+        return [Problem(where, line, "Language", f"{declared!r} is not a locale Babel knows "
+                                                 f"(expected {locale!r})")]
     if str(declared).replace("-", "_") != locale:
-        return [Problem(where, 0, "Language", f"catalog is for {declared!r}, but it is in the "
-                                              f"folder of locale {locale!r}")]
+        return [Problem(where, line, "Language", f"catalog is for {declared!r}, but it is in "
+                                                 f"the folder of locale {locale!r}")]
     return []
 
 

@@ -70,6 +70,23 @@ def _schema(name: str) -> dict[str, Any]:
     return schema
 
 
+def text_problem(text: str) -> str | None:
+    """Why ``text`` is not accepted as one wording string (or paragraph) of a bundle, by the
+    bundle schema's "text" rule; None when it is. For wording that does not come from YAML
+    (a PO import), checked before it is written."""
+    rule = _schema("bundle")["$defs"]["text"]
+    for error in jsonschema.Draft202012Validator(rule).iter_errors(text):
+        if error.validator == "pattern":
+            bad = next(c for c in text if not re.fullmatch(rule["pattern"], c))
+            return f"character U+{ord(bad):04X} is not allowed in wording"
+        if error.validator == "minLength":
+            return "an empty paragraph"
+        if error.validator == "maxLength":
+            return f"longer than {rule['maxLength']} characters"
+        return str(error.message)
+    return None
+
+
 @cache
 def _relaxed(name: str) -> dict[str, Any]:
     """The schema without 'required': translations may leave any key to the fallback."""

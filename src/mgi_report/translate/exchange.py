@@ -22,14 +22,16 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from ..errors import InputError, Problem, UsageError
 from ..markup import link_problems, reference_problem
 from ..model import Project, TextValue, source_hash
 from ..paths import ProjectPaths, read_regular
-from ..pofile import MAX_PO_BYTES, read_strict
+from ..pofile import MAX_PO_BYTES, header_line, message_key, read_strict
 from ..publish import transaction
-from ..validate import LOCALE_SETTINGS
+from ..validate import LOCALE_SETTINGS, text_problem
+from ..yamlfile import load_yaml
 from .status import content_state
 
 log = logging.getLogger(__name__)
@@ -96,24 +98,28 @@ def import_po(root: Path, po_file: Path, locale: str | None = None, *,
 
     project = load_project(root)
     where = str(po_file)
-    catalog = read_strict(read_regular(po_file, where, MAX_PO_BYTES), where)
-    declared = str(catalog.locale) if catalog.locale else None
-    target = locale or declared
-    if target is None:
-        raise InputError([Problem(where, 0, "Language", "no Language header: pass --locale")])
+    data = read_regular(po_file, where, MAX_PO_BYTES)
+    catalog = read_strict(data, where)
+    target = _target(catalog, where, header_line(data, "Language"), locale, force)
     _check_target(project, target)
-    if declared and declared != target and not force:
-        raise InputError([Problem(where, 0, "Language",
-                                  f"this PO is for {declared!r} (its Language header), not "
-                                  f"{target!r}; pass --force to import it anyway")])
     source = project.bundles[project.structure.source_locale]
     problems, updates = [], {}
+    first_lines: dict[str, int] = {}
     for message in catalog:
-        if not message.id or not message.context:
+        if not message.context:
             continue
         key, line = str(message.context), message.lineno or 0
+        if key in first_lines:
+            problems.append(Problem(where, line, message_key(key, ""),
+                                    f"a second message for this key (the first is at line "
+                                    f"{first_lines[key]}): one message per content key"))
+            continue
+        first_lines[key] = line
+        if not message.id:
+            continue
         if key not in source.entries:
-            problems.append(Problem(where, line, key, "not a content key of the source locale"))
+            problems.append(Problem(where, line, message_key(key, ""),
+                                    "not a content key of the source locale"))
             continue
         text = message.string if isinstance(message.string, str) else ""
         if not text or message.fuzzy:
@@ -123,10 +129,33 @@ def import_po(root: Path, po_file: Path, locale: str | None = None, *,
         if differs := reference_problem(original, value) or "; ".join(link_problems(value)):
             problems.append(Problem(where, line, key, differs))
             continue
+        paragraphs = value if isinstance(value, tuple) else (value,)
+        if refused := next(filter(None, map(text_problem, paragraphs)), None):
+            problems.append(Problem(where, line, key, f"translation not accepted: {refused}"))
+            continue
         updates[key] = (value, source_hash(seen))
     if problems:
         raise InputError(problems)
     return _apply(project, target, updates)
+
+
+def _target(catalog: Catalog, where: str, line: int, locale: str | None, force: bool) -> str:
+    """The locale to import into: ``locale``, else the PO's Language (at ``line``)."""
+    declared = str(catalog.locale) if catalog.locale else None
+    written = catalog.locale_identifier
+    if written and declared is None and not (locale and force):
+        hint = (f"pass --force to import it into {locale!r} anyway" if locale else
+                "pass --locale")
+        raise InputError([Problem(where, line, "Language", f"{written!r} is not a locale "
+                                                           f"Babel knows; {hint}")])
+    target = locale or declared
+    if target is None:
+        raise InputError([Problem(where, line, "Language", "no Language header: pass --locale")])
+    if declared and declared != target and not force:
+        raise InputError([Problem(where, line, "Language",
+                                  f"this PO is for {declared!r} (its Language header), not "
+                                  f"{target!r}; pass --force to import it anyway")])
+    return target
 
 
 def _shaped(text: str, like: TextValue) -> TextValue:
@@ -204,7 +233,20 @@ def _set(document: Any, path: list[str], value: TextValue) -> None:
         if part not in node or not isinstance(node[part], dict):
             node[part] = CommentedMap()
         node = node[part]
-    node[path[-1]] = list(value) if isinstance(value, tuple) else value
+    node[path[-1]] = [_scalar(v) for v in value] if isinstance(value, tuple) else _scalar(value)
+
+
+def _scalar(text: str) -> str:
+    """``text`` as written to YAML: as ruamel likes, unless the project's reader (YAML 1.1)
+    would read that back differently ('No' as false, '12:30' as 750, U+0085 as a line
+    break); then in double quotes, which read back as written."""
+    buffer = StringIO()
+    _yaml().dump({"text": text}, buffer)
+    document, problems = load_yaml(buffer.getvalue().encode("utf-8"), "")
+    if not problems and document is not None and document.data == {"text": text}:
+        return text
+    quoted: str = DoubleQuotedScalarString(text)
+    return quoted
 
 
 def confirm_translations(root: Path, locale: str,
