@@ -243,3 +243,37 @@ def test_an_import_killed_at_any_change_leaves_the_old_or_the_new_locale(
         assert FAULTS.kill(at, lambda: main(args)) == 137
         assert snapshot(german) in (old, new), f"import killed at change {at}: mixed locale"
         assert load_project(project_copy).bundles["de"]
+
+
+def test_an_import_reads_the_locale_while_holding_its_lock(
+        project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Two imports into one locale cannot both read the old files and each write its own
+    version over the other's: the content is read again once the lock is held."""
+    import fcntl
+    import importlib
+
+    stages = importlib.import_module("mgi_report.build")  # the module, not build()
+    po = german_po(project_copy, tmp_path)
+    lock = workspace(project_copy / "content/de") / "lock"
+    locked_reads: list[bool] = []
+    real_load = stages.load_project
+
+    def load_project(root: Path) -> object:
+        handle = os.open(lock, os.O_RDWR) if lock.exists() else None
+        if handle is None:
+            locked_reads.append(False)
+        else:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                locked_reads.append(False)
+            except BlockingIOError:
+                locked_reads.append(True)
+            finally:
+                os.close(handle)
+        return real_load(root)
+
+    monkeypatch.setattr(stages, "load_project", load_project)
+    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), str(po))
+    assert status == 0, err
+    assert locked_reads[-1] is True, locked_reads

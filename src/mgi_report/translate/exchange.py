@@ -29,7 +29,7 @@ from ..markup import link_problems, reference_problem
 from ..model import Project, TextValue, source_hash
 from ..paths import ProjectPaths, read_regular
 from ..pofile import MAX_PO_BYTES, header_line, message_key, read_strict
-from ..publish import transaction
+from ..publish import Staging, transaction
 from ..validate import LOCALE_SETTINGS, text_problem
 from ..yamlfile import load_yaml
 from .status import content_state
@@ -102,6 +102,24 @@ def import_po(root: Path, po_file: Path, locale: str | None = None, *,
     catalog = read_strict(data, where)
     target = _target(catalog, where, header_line(data, "Language"), locale, force)
     _check_target(project, target)
+    _updates(project, catalog, where)  # refused before anything is touched, lock included
+    with transaction(ProjectPaths(project.root).content / target) as staging:
+        project = load_project(root)  # again, under the lock: what is replaced is what is read
+        result = _apply(project, target, _updates(project, catalog, where), staging)
+    _log_written(project, result)
+    return result
+
+
+def _log_written(project: Project, result: ImportResult) -> None:
+    paths = ProjectPaths(project.root)
+    for path in result.written:
+        log.info("wrote %s", paths.display(path))
+
+
+def _updates(project: Project, catalog: Catalog,
+             where: str) -> dict[str, tuple[TextValue, str]]:
+    """Each acceptable translation of ``catalog`` with the fingerprint of its msgid; bad
+    input listing every message that is not acceptable."""
     source = project.bundles[project.structure.source_locale]
     problems, updates = [], {}
     first_lines: dict[str, int] = {}
@@ -136,7 +154,7 @@ def import_po(root: Path, po_file: Path, locale: str | None = None, *,
         updates[key] = (value, source_hash(seen))
     if problems:
         raise InputError(problems)
-    return _apply(project, target, updates)
+    return updates
 
 
 def _target(catalog: Catalog, where: str, line: int, locale: str | None, force: bool) -> str:
@@ -185,8 +203,8 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _apply(project: Project, locale: str,
-           updates: dict[str, tuple[TextValue, str]]) -> ImportResult:
+def _apply(project: Project, locale: str, updates: dict[str, tuple[TextValue, str]],
+           staging: Staging) -> ImportResult:
     paths = ProjectPaths(project.root)
     folder = paths.content / locale
     bundle = project.bundles.get(locale)
@@ -203,15 +221,11 @@ def _apply(project: Project, locale: str,
         _set(_document(documents, folder, LOCALE_SETTINGS), ["translated_from", key], recorded)
         changed.append(key)
     written = []
-    if documents:
-        with transaction(folder) as staging:
-            for stem, document in documents.items():
-                buffer = StringIO()
-                _yaml().dump(document, buffer)
-                staging.write(f"{stem}.yaml", buffer.getvalue().encode("utf-8"))
-                written.append(folder / f"{stem}.yaml")
-        for target in written:
-            log.info("wrote %s", paths.display(target))
+    for stem, document in documents.items():
+        buffer = StringIO()
+        _yaml().dump(document, buffer)
+        staging.write(f"{stem}.yaml", buffer.getvalue().encode("utf-8"))
+        written.append(folder / f"{stem}.yaml")
     return ImportResult(locale, tuple(changed), tuple(written))
 
 
@@ -259,14 +273,18 @@ def confirm_translations(root: Path, locale: str,
     from ..build import load_project
 
     project = load_project(root)
-    bundle = project.bundles.get(locale)
-    if bundle is None or locale == project.structure.source_locale:
+    if project.bundles.get(locale) is None or locale == project.structure.source_locale:
         raise UsageError(f"no translated content for locale {locale!r}")
-    source = project.bundles[project.structure.source_locale]
-    chosen = keys or list(bundle.entries)
-    unknown = [key for key in chosen if key not in bundle.entries]
-    if unknown:
-        raise UsageError(f"locale {locale!r} does not translate {', '.join(unknown)}")
-    updates = {key: (bundle.entries[key].value, source_hash(source.entries[key].value))
-               for key in chosen}
-    return _apply(project, locale, updates)
+    with transaction(ProjectPaths(project.root).content / locale) as staging:
+        project = load_project(root)  # again, under the lock
+        bundle = project.bundles[locale]
+        source = project.bundles[project.structure.source_locale]
+        chosen = keys or list(bundle.entries)
+        unknown = [key for key in chosen if key not in bundle.entries]
+        if unknown:
+            raise UsageError(f"locale {locale!r} does not translate {', '.join(unknown)}")
+        updates = {key: (bundle.entries[key].value, source_hash(source.entries[key].value))
+                   for key in chosen}
+        result = _apply(project, locale, updates, staging)
+    _log_written(project, result)
+    return result
