@@ -39,6 +39,8 @@ class DomainView:
     id: str
     number: int
     name: Text
+    #: The label of running heads: ``short_name`` where the content gives one, else ``name``.
+    running: Text
     title: Text
     description: Text
     findings: Mapping[str, Text]
@@ -214,7 +216,9 @@ def context(edition: Edition, options: RenderOptions) -> dict[str, Any]:
     domains = [
         DomainView(
             id=domain, number=number,
-            name=text(f"domains.{domain}.name"), title=text(f"domains.{domain}.title"),
+            name=text(f"domains.{domain}.name"),
+            running=optional(f"domains.{domain}.short_name") or text(f"domains.{domain}.name"),
+            title=text(f"domains.{domain}.title"),
             description=text(f"domains.{domain}.description"),
             findings={kind: found for kind in ("well_developed", "further_development")
                       if (found := optional(f"{prefix}.findings.{domain}.{kind}"))},
