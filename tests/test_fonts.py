@@ -233,3 +233,38 @@ def test_a_locale_whose_own_name_needs_another_script_names_its_folder(
     assert err == check_err
     assert len(err) == 1 and err[0].startswith(
         "content/ka: language name: no shipped font has 'ქ' (U+10E5 GEORGIAN LETTER KHAR)"), err
+
+
+def test_a_stylesheet_that_imports_another_is_bad_input(
+        project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    css = project_copy / "templates/css/report.css"
+    css.write_text('@import url("paged.css");\n' + css.read_text(encoding="utf-8"),
+                   encoding="utf-8")
+    checked, check_err, _, _ = check_and_build(capsys, project_copy)
+    assert checked == 2
+    assert len(check_err) == 1 and check_err[0].startswith(
+        "templates/css/report.css:1: @import: a stylesheet must hold its rules itself"), check_err
+
+
+def test_a_pdf_embedding_a_family_the_project_does_not_ship_is_found(tmp_path: Path) -> None:
+    """The last net behind the checks above: a PDF set in any other family is named."""
+    from fontTools.ttLib import TTFont
+
+    from conftest import SHIPPED_FONT_STYLE
+    from mgi_report.write import html_to_pdf
+
+    impostor = TTFont(ROOT / "templates/fonts/NotoSans-Bold.woff2")
+    for record in impostor["name"].names:
+        if record.nameID in (1, 16):
+            record.string = "Impostor Sans"
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts/NotoSans-Regular.woff2").write_bytes(
+        (ROOT / "templates/fonts/NotoSans-Regular.woff2").read_bytes())
+    impostor.save(tmp_path / "fonts/impostor.woff2")
+    html = (f'<html lang="en"><head><title>t</title>{SHIPPED_FONT_STYLE}<style>@font-face '
+            '{ font-family: "Impostor Sans"; src: url(fonts/impostor.woff2) } '
+            'b { font-family: "Impostor Sans" }</style></head>'
+            "<body><p>shipped <b>impostor</b></p></body></html>")
+    pdf = html_to_pdf(html, tmp_path, "plain", "test")
+    shipped = shipped_fonts(ProjectPaths(ROOT))
+    assert machine_fonts(pdf, shipped) == ["Impostor-Sans-Bold"]
