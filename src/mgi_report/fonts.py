@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from io import BytesIO
 from itertools import chain
 from pathlib import Path
@@ -62,7 +62,7 @@ class Face:
 class ShippedFonts:
     faces: tuple[Face, ...]
 
-    @property
+    @cached_property
     def coverage(self) -> frozenset[int]:
         """Characters every face of at least one family can draw: text in any weight or
         style of that family then needs no other font."""
