@@ -799,3 +799,18 @@ def test_a_mutated_po_import_succeeds_or_is_bad_input_leaving_the_locale_unchang
             assert project.bundles["de"].entries[key].value == expected
     finally:
         sandbox.restore()
+
+
+@needs_msgfmt
+def test_a_header_beginning_with_a_blank_line_is_refused_so_its_plural_forms_count() -> None:
+    """Found by the mutation property in CI: Babel reads no field of such a header (so no
+    Plural-Forms either) and would accept two forms where the header allows one."""
+    text = ('msgid ""\nmsgstr "\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+            '"Language: ja\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
+            'msgid "a"\nmsgid_plural ""\nmsgstr[0] "a"\nmsgstr[1] ""\n')
+    assert not msgfmt(text).accepted
+    problems = problems_of(text)
+    assert problems is not None
+    assert [str(p) for p in problems] == [
+        "x.po:2: header: the header must begin with a field ('Name: value'): Babel reads no "
+        "field after a blank or indented first line, msgfmt does"]

@@ -75,6 +75,7 @@ LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 CONTENT_KEY = re.compile(r"[A-Za-z0-9_.-]{1,200}")
 FLAG_SEPARATORS = re.compile(r"[\s,]+")
 RANGE_FLAG = re.compile(r"(?:^|[\s,])range:[\s,]*([0-9]+)\.\.([0-9]+)")
+HEADER_FIELD = re.compile(r"[^\s:]+[ \t]*:")
 FORMAT_FLAG = re.compile(r"^(?:possible-)?([a-z-]+)-format$")
 BABEL_SHAPE = ("PO syntax Babel does not read: write one keyword, a space and one quoted "
                "string per line (or one string alone)")
@@ -579,6 +580,10 @@ def _header(po: ParsedPo, data: bytes, text: str,
     entry = po.header()
     if entry is None:
         return None, []
+    if entry.strings[0] and not HEADER_FIELD.match(entry.strings[0]):
+        return None, [Problem(where, entry.msgstr_line, "header", "the header must begin with "
+                              "a field ('Name: value'): Babel reads no field after a blank or "
+                              "indented first line, msgfmt does")]
     problems: list[Problem] = []
     probe = Catalog()
     for name, field_value in email.message_from_string(entry.strings[0]).items():
