@@ -364,6 +364,16 @@ class _Parser:
             found.append(self.take())
         return found
 
+    def keyword_strings(self, kind: str = "STRING") -> tuple[Token, str] | None:
+        """The next keyword and its strings joined; None, the error reported, when no
+        string follows it."""
+        keyword = self.take()
+        found = self.strings(kind)
+        if not found:
+            self.unexpected(keyword)
+            return None
+        return keyword, "".join(t.value for t in found)
+
     def parse(self) -> ParsedPo:
         flags: list[tuple[str, int]] = []
         while (token := self.peek()) is not None and len(self.result.problems) < MAX_PROBLEMS:
@@ -404,39 +414,28 @@ class _Parser:
     def message(self, flags: set[str], value_range: tuple[int, int] | None) -> None:
         start = self.index
         previous_context, previous_context_line = None, 0
-        if self.kind() in ("PREV_MSGCTXT", "PREV_MSGID"):
-            first = self.take()
-            if first.kind == "PREV_MSGCTXT":
-                context_strings = self.strings("PREV_STRING")
-                if not context_strings:
-                    return self.unexpected(first)
-                previous_context = "".join(t.value for t in context_strings)
-                previous_context_line = first.line
-                if self.kind() != "PREV_MSGID":
-                    return self.unexpected(context_strings[-1])
-                first = self.take()
-            if not self.strings("PREV_STRING"):
-                return self.unexpected(first)
-            if self.kind() == "PREV_MSGID_PLURAL":
-                keyword = self.take()
-                if not self.strings("PREV_STRING"):
-                    return self.unexpected(keyword)
+        if self.kind() == "PREV_MSGCTXT":
+            if (taken := self.keyword_strings("PREV_STRING")) is None:
+                return None
+            previous_context_line, previous_context = taken[0].line, taken[1]
+            if self.kind() != "PREV_MSGID":
+                return self.unexpected(self.tokens[self.index - 1])
+        if self.kind() == "PREV_MSGID":
+            if self.keyword_strings("PREV_STRING") is None:
+                return None
+            if self.kind() == "PREV_MSGID_PLURAL" and \
+                    self.keyword_strings("PREV_STRING") is None:
+                return None
         context, context_line = None, 0
         if self.kind() == "MSGCTXT":
-            keyword = self.take()
-            context_strings = self.strings()
-            if not context_strings:
-                return self.unexpected(keyword)
-            context = "".join(t.value for t in context_strings)
-            context_line = keyword.line
-            if self.kind() != "MSGID":
-                return self.unexpected(context_strings[-1])
+            if (taken := self.keyword_strings()) is None:
+                return None
+            context_line, context = taken[0].line, taken[1]
         if self.kind() != "MSGID":
             return self.unexpected(self.tokens[self.index - 1])
-        msgid = self.take()
-        id_strings = self.strings()
-        if not id_strings:
-            return self.unexpected(msgid)
+        if (taken := self.keyword_strings()) is None:
+            return None
+        msgid, msgid_text = taken
         plural: str | None = None
         strings: list[str] = []
         parts: list[tuple[int, str]] = []
@@ -451,11 +450,9 @@ class _Parser:
             return self.unexpected(self.tokens[self.index - 1])
         else:
             if self.kind() == "MSGID_PLURAL":
-                keyword = self.take()
-                plural_strings = self.strings()
-                if not plural_strings:
-                    return self.unexpected(keyword)
-                plural = "".join(t.value for t in plural_strings)
+                if (taken := self.keyword_strings()) is None:
+                    return None
+                plural = taken[1]
             if self.kind() != "MSGSTR":
                 if self.kind() not in STARTS | {"EOF"}:
                     return self.unexpected(self.tokens[self.index - 1])
@@ -482,7 +479,7 @@ class _Parser:
                 self.error(msgid.line, "missing 'msgid_plural' section")
                 return None
         entry = Entry(msgid.line, msgstr_line, context, context_line,
-                      "".join(t.value for t in id_strings), plural, strings, parts,
+                      msgid_text, plural, strings, parts,
                       flags, msgid.obsolete, previous_context, previous_context_line,
                       value_range)
         for token in self.tokens[start:self.index]:
