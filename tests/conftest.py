@@ -11,6 +11,7 @@ import pytest
 
 from mgi_report import build
 from mgi_report.build import BuildResult
+from mgi_report.cli import main
 from mgi_report.inspect import PdfText, html_text, pdf_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +64,13 @@ def profile_en(built: SessionBuild) -> BuiltEdition:
 SHIPPED_FONT_STYLE = ('<style>@font-face { font-family: "Noto Sans"; '
                       "src: url(fonts/NotoSans-Regular.woff2) } "
                       'body { font-family: "Noto Sans" }</style>')
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
+    """Run the command line; its exit status and the lines it wrote to stderr."""
+    capsys.readouterr()
+    status = main(list(args))
+    return status, capsys.readouterr().err.strip().splitlines()
 
 
 def copy_project(target: Path) -> Path:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
 from mgi_report.cli import main
 
 Edit = Callable[[str, str, str], Path]
@@ -17,9 +18,8 @@ HTML_ONLY = ("--report", "snapshot", "--locale", "en", "--format", "html")
 
 def build_status(capsys: pytest.CaptureFixture[str], root: Path,
                  *extra: str) -> tuple[int, list[str]]:
-    capsys.readouterr()
-    status = main(["build", "--root", str(root), "--out", str(root / "out"), *HTML_ONLY, *extra])
-    return status, capsys.readouterr().err.strip().splitlines()
+    return run_cli(capsys, "build", "--root", str(root), "--out", str(root / "out"),
+                   *HTML_ONLY, *extra)
 
 
 @pytest.mark.parametrize("relative", ["templates/sections/contents.html.j2",

@@ -4,12 +4,13 @@ is bad input naming where it is; no edition is ever set in a font of the buildin
 from __future__ import annotations
 
 from collections.abc import Callable
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
-from conftest import ROOT, SessionBuild
-from mgi_report.cli import main
+from conftest import ROOT, SessionBuild, run_cli
 from mgi_report.fonts import machine_fonts, shipped_fonts
 from mgi_report.paths import ProjectPaths
 
@@ -17,16 +18,10 @@ Edit = Callable[[str, str, str], Path]
 ENGLISH_PDF = ("--report", "snapshot", "--locale", "en", "--format", "pdf")
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
-    capsys.readouterr()
-    status = main(list(args))
-    return status, capsys.readouterr().err.strip().splitlines()
-
-
 def check_and_build(capsys: pytest.CaptureFixture[str], root: Path,
                     *extra: str) -> tuple[int, list[str], int, list[str]]:
-    checked, check_err = run(capsys, "check", "--root", str(root))
-    status, err = run(capsys, "build", "--root", str(root), "--out", str(root / "out"),
+    checked, check_err = run_cli(capsys, "check", "--root", str(root))
+    status, err = run_cli(capsys, "build", "--root", str(root), "--out", str(root / "out"),
                       *(extra or ENGLISH_PDF))
     return checked, check_err, status, err
 
@@ -36,7 +31,7 @@ def test_every_edition_is_set_only_in_the_shipped_fonts(built: SessionBuild) -> 
     pdfs = sorted(built.out.rglob("*.pdf"))
     assert len(pdfs) == 6
     for pdf in pdfs:
-        assert machine_fonts(pdf.read_bytes(), shipped) == [], pdf
+        assert machine_fonts(PdfReader(pdf), shipped) == [], pdf
 
 
 def test_a_missing_font_file_is_bad_input_naming_the_font_face(
@@ -267,4 +262,4 @@ def test_a_pdf_embedding_a_family_the_project_does_not_ship_is_found(tmp_path: P
             "<body><p>shipped <b>impostor</b></p></body></html>")
     pdf = html_to_pdf(html, tmp_path, "plain", "test")
     shipped = shipped_fonts(ProjectPaths(ROOT))
-    assert machine_fonts(pdf, shipped) == ["Impostor-Sans-Bold"]
+    assert machine_fonts(PdfReader(BytesIO(pdf)), shipped) == ["Impostor-Sans-Bold"]

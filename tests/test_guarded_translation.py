@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
 from faults import FAULTS, snapshot
 from mgi_report import load_project
 from mgi_report.cli import main
@@ -19,12 +20,6 @@ from mgi_report.translate import export_po, translation_status
 Edit = Callable[[str, str, str], Path]
 PO_HEADER = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
              '"Language: {language}\\n"\n\n')
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
-    capsys.readouterr()
-    status = main(list(args))
-    return status, capsys.readouterr().err.strip().splitlines()
 
 
 def content_po(tmp_path: Path, language: str, body: str) -> Path:
@@ -45,7 +40,7 @@ def test_import_into_a_folder_that_is_not_a_translation_locale_is_refused(
         locale: str) -> None:
     po = german_po(project_copy, tmp_path)
     before = snapshot(project_copy / "content")
-    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), "--locale",
+    status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), "--locale",
                       locale, "--force", str(po))
     assert status == 2
     assert len(err) == 1 and "Traceback" not in err[0]
@@ -56,7 +51,7 @@ def test_a_po_for_another_language_is_refused_unless_forced(
         project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     po = german_po(project_copy, tmp_path)
     before = snapshot(project_copy / "content/ru")
-    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), "--locale", "ru",
+    status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), "--locale", "ru",
                       str(po))
     assert status == 2
     line = po.read_text(encoding="utf-8").split("\n").index('"Language: de\\n"') + 1
@@ -70,7 +65,7 @@ def test_a_po_exported_before_the_source_changed_stays_outdated_after_import(
         capsys: pytest.CaptureFixture[str]) -> None:
     po = german_po(project_copy, tmp_path)
     edit("content/en/domains.yaml", "name: Partnerships", "name: International partnerships")
-    status, _ = run(capsys, "i18n", "import", "--root", str(project_copy), str(po))
+    status, _ = run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(po))
     assert status == 0
     german = translation_status(load_project(project_copy), ["de"])[0]
     assert "domains.partnerships.name" in german.outdated_keys
@@ -95,7 +90,7 @@ def test_an_imported_translation_must_keep_footnotes_and_links(
     po = content_po(tmp_path, "de", f'msgctxt "kaz.snapshot.introduction"\n'
                                     f'msgid {quoted(msgid)}\nmsgstr {quoted(translated)}\n')
     before = snapshot(project_copy / "content/de")
-    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), str(po))
+    status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(po))
     assert status == 2
     assert len(err) == 1
     assert err[0].startswith(f"{po}:7: kaz.snapshot.introduction: ") and message in err[0]
@@ -105,7 +100,7 @@ def test_an_imported_translation_must_keep_footnotes_and_links(
 def test_a_yaml_translation_without_the_footnote_call_fails_check(
         project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
     edit("content/de/kaz.yaml", "(MGI)[^mgi]", "(MGI)")
-    status, err = run(capsys, "check", "--root", str(project_copy))
+    status, err = run_cli(capsys, "check", "--root", str(project_copy))
     assert status == 2
     assert len(err) == 1
     assert re.match(r"content/de/kaz\.yaml:\d+: kaz\.snapshot\.introduction: translation "
@@ -142,7 +137,7 @@ def test_a_catalog_msgfmt_would_reject_fails_check_with_file_and_line(
         project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str], fault: str) -> None:
     old, new, message = CATALOG_FAULTS[fault]
     edit("locale/de/LC_MESSAGES/messages.po", old, new)
-    status, err = run(capsys, "check", "--root", str(project_copy))
+    status, err = run_cli(capsys, "check", "--root", str(project_copy))
     assert status == 2, err
     assert err and all(line.startswith("locale/de/LC_MESSAGES/messages.po:") for line in err)
     assert any(message in line for line in err), err
@@ -154,7 +149,7 @@ def test_extract_with_a_template_that_does_not_parse_changes_no_catalog(
     edit("templates/sections/contents.html.j2", '{{ _("Key sources") }}',
          '{{ _("Key sources") }')
     before = snapshot(project_copy / "locale")
-    status, err = run(capsys, "i18n", "extract", "--root", str(project_copy))
+    status, err = run_cli(capsys, "i18n", "extract", "--root", str(project_copy))
     assert status == 2
     assert len(err) == 1 and err[0].startswith("templates/sections/contents.html.j2:")
     assert snapshot(project_copy / "locale") == before
@@ -163,7 +158,7 @@ def test_extract_with_a_template_that_does_not_parse_changes_no_catalog(
 def test_extract_on_an_untouched_project_changes_nothing(
         project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(project_copy / "locale")
-    status, _ = run(capsys, "i18n", "extract", "--root", str(project_copy))
+    status, _ = run_cli(capsys, "i18n", "extract", "--root", str(project_copy))
     assert status == 0
     assert snapshot(project_copy / "locale") == before
 
@@ -181,7 +176,7 @@ def test_extract_reads_templates_through_the_project_boundary(
     else:
         template.write_bytes(b'{{ _("Key sources") }}\n\xff\xfe')
     before = snapshot(project_copy / "locale")
-    status, err = run(capsys, "i18n", "extract", "--root", str(project_copy))
+    status, err = run_cli(capsys, "i18n", "extract", "--root", str(project_copy))
     assert status == 2
     assert len(err) == 1 and err[0].startswith("templates/sections/contents.html.j2:"), err
     assert snapshot(project_copy / "locale") == before
@@ -192,7 +187,7 @@ def test_extract_reads_templates_through_the_project_boundary(
 def test_export_never_overwrites_the_projects_inputs(
         project_copy: Path, capsys: pytest.CaptureFixture[str], target: str) -> None:
     before = snapshot(project_copy)
-    status, err = run(capsys, "i18n", "export", "--root", str(project_copy), "--locale", "de",
+    status, err = run_cli(capsys, "i18n", "export", "--root", str(project_copy), "--locale", "de",
                       "--out", str(project_copy / target))
     assert status == 2 and len(err) == 1 and "refused" in err[0]
     assert snapshot(project_copy) == before
@@ -202,14 +197,14 @@ def test_importing_a_fifo_is_refused_at_once(
         project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     fifo = tmp_path / "de.po"
     os.mkfifo(fifo)
-    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), str(fifo))
+    status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(fifo))
     assert (status, err) == (2, [f"{fifo}: not a regular file"])
 
 
 @pytest.mark.parametrize("out", [".", "..", "content/xx", "templates/out", "locale"])
 def test_build_output_inside_the_inputs_is_refused(
         project_copy: Path, capsys: pytest.CaptureFixture[str], out: str) -> None:
-    status, err = run(capsys, "build", "--root", str(project_copy), "--out",
+    status, err = run_cli(capsys, "build", "--root", str(project_copy), "--out",
                       str(project_copy / out), "--format", "html")
     assert status == 2 and len(err) == 1 and "refused: " in err[0]
     assert not (project_copy / "content/xx").exists()
@@ -274,6 +269,6 @@ def test_an_import_reads_the_locale_while_holding_its_lock(
         return real_load(root)
 
     monkeypatch.setattr(stages, "load_project", load_project)
-    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), str(po))
+    status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(po))
     assert status == 0, err
     assert locked_reads[-1] is True, locked_reads

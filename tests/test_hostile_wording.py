@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import SessionBuild, copy_project
+from conftest import SessionBuild, copy_project, run_cli
 from mgi_report import build
 from mgi_report.inspect import normalize, pdf_text
 
@@ -99,11 +99,7 @@ def test_every_link_of_every_edition_is_web_mail_or_internal(built: SessionBuild
 
 
 def check_lines(capsys: pytest.CaptureFixture[str], root: Path) -> tuple[int, list[str]]:
-    from mgi_report.cli import main
-
-    capsys.readouterr()
-    status = main(["check", "--root", str(root)])
-    return status, capsys.readouterr().err.strip().splitlines()
+    return run_cli(capsys, "check", "--root", str(root))
 
 
 @pytest.mark.parametrize("written", ["\u202e", "%E2%80%AE", "\u2066", "\u200f"])

@@ -26,10 +26,9 @@ from babel.messages.catalog import Catalog
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, run_cli
 from faults import snapshot
 from mgi_report import build, load_project
-from mgi_report.cli import main
 from mgi_report.errors import InputError, Problem
 from mgi_report.inspect import html_text, normalize
 from mgi_report.pofile import read_strict
@@ -394,12 +393,6 @@ def test_what_babel_would_read_differently_is_refused_with_a_reason(case: str) -
 
 # (f) Imports: one message per content key.
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
-    capsys.readouterr()
-    status = main(list(args))
-    return status, capsys.readouterr().err.strip().splitlines()
-
-
 def german_po(project: Path, tmp_path: Path) -> Path:
     path = tmp_path / "de.po"
     path.write_bytes(export_po(load_project(project), "de"))
@@ -416,7 +409,7 @@ def test_an_import_with_two_messages_for_one_content_key_names_both_lines(
     path.write_text(text, encoding="utf-8")
     second = text.split("\n").index('msgid "Partnerships (old wording)"') + 1
     before = snapshot(project_copy / "content")
-    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), str(path))
+    status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(path))
     assert (status, err) == (2, [f"{path}:{second}: domains.partnerships.name: a second "
                                  f"message for this key (the first is at line {first}): one "
                                  "message per content key"])
@@ -464,7 +457,7 @@ def test_a_catalog_for_a_language_babel_does_not_know_fails_check_at_its_line(
     text = catalog.read_text(encoding="utf-8").replace('"Language: de\\n"', '"Language: xx\\n"')
     catalog.write_text(text, encoding="utf-8")
     line = text.split("\n").index('"Language: xx\\n"') + 1
-    status, err = run(capsys, "check", "--root", str(project_copy))
+    status, err = run_cli(capsys, "check", "--root", str(project_copy))
     assert (status, err) == (2, [f"locale/de/LC_MESSAGES/messages.po:{line}: Language: 'xx' "
                                  "is not a locale Babel knows (expected 'de')"])
 
@@ -480,11 +473,11 @@ def test_an_import_for_a_language_babel_does_not_know_is_refused_at_its_line(
     text = path.read_text(encoding="utf-8").replace('"Language: de\\n"', '"Language: xx\\n"')
     path.write_text(text, encoding="utf-8")
     line = text.split("\n").index('"Language: xx\\n"') + 1
-    status, err = run(capsys, "i18n", "import", "--root", str(project_copy), *options,
+    status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), *options,
                       str(path))
     assert (status, err) == (2, [f"{path}:{line}: Language: 'xx' is not a locale Babel knows; "
                                  f"{hint}"])
-    forced = run(capsys, "i18n", "import", "--root", str(project_copy), "--locale", "de",
+    forced = run_cli(capsys, "i18n", "import", "--root", str(project_copy), "--locale", "de",
                  "--force", str(path))
     assert forced == (0, [])
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale
 
@@ -26,6 +27,9 @@ from .render import Alternate, RenderOptions, render_html
 from .translate.status import content_state
 from .validate import validate
 from .write import DEFAULT_PDF_VARIANT, FORMATS, pdf_variant
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 log = logging.getLogger("mgi_report")
 
@@ -154,8 +158,9 @@ def _build_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, e
     for fmt in formats:
         data = _make(fmt, html, paths, variant, identity, spec)
         relative = f"{spec.country}/{spec.report}.{spec.locale}.{fmt}"
-        pages = _page_count(data) if fmt == "pdf" else None
-        if fmt == "pdf" and (foreign := machine_fonts(data, fonts)):
+        reader = _read_pdf(data) if fmt == "pdf" else None
+        pages = len(reader.pages) if reader else None
+        if reader and (foreign := machine_fonts(reader, fonts)):
             raise InputError([Problem(f"{spec.name}.pdf", 0, "", "set in a font the project "
                                       f"does not ship: {', '.join(foreign)} (a font-family "
                                       "without @font-face under templates/css?)")])
@@ -230,7 +235,8 @@ def _make(fmt: str, html: str, paths: ProjectPaths, variant: str, identity: str,
         raise BuildError(f"{spec.name}.{fmt}: {type(exc).__name__}: {exc}") from exc
 
 
-def _page_count(pdf: bytes) -> int:
+def _read_pdf(pdf: bytes) -> PdfReader:
+    """One parse of a PDF just made, for its page count and its fonts."""
     from pypdf import PdfReader
 
-    return len(PdfReader(BytesIO(pdf)).pages)
+    return PdfReader(BytesIO(pdf))

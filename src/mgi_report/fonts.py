@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from io import BytesIO
@@ -31,6 +30,7 @@ from .yamlfile import YamlDocument, dotted
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
+    from pypdf import PdfReader
 
 STYLESHEETS = "css"
 #: Unicode's Default_Ignorable_Code_Point characters (soft hyphen, joiners, bidi controls,
@@ -92,23 +92,49 @@ def describe(char: str) -> str:
     return f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')})"
 
 
-def shipped_fonts(paths: ProjectPaths) -> ShippedFonts:
+@dataclass(frozen=True)
+class TemplateFile:
+    """A template or stylesheet, read once for every check here; ``text`` is None when
+    the file is not UTF-8 (the template loader reports that, with its line)."""
+
+    path: Path
+    where: str
+    text: str | None
+
+
+def template_files(paths: ProjectPaths) -> tuple[TemplateFile, ...]:
+    if not paths.templates.is_dir():
+        return ()
+    files = []
+    for path in sorted(paths.templates.rglob("*")):
+        if path.suffix in {".j2", ".css"} and path.is_file():
+            try:
+                text: str | None = paths.read(path).decode("utf-8")
+            except UnicodeDecodeError:
+                text = None
+            files.append(TemplateFile(path, paths.display(path), text))
+    return tuple(files)
+
+
+def shipped_fonts(paths: ProjectPaths,
+                  files: Sequence[TemplateFile] | None = None) -> ShippedFonts:
     """The faces declared by every stylesheet under templates/css; bad input if a face is
     missing, unreadable, outside templates/ or ``local()``, if a stylesheet imports another
     or a template declares a face of its own, or if none is declared at all."""
     folder = paths.templates / STYLESHEETS
-    sheets = sorted(folder.rglob("*.css")) if folder.is_dir() else []
+    files = template_files(paths) if files is None else files
     faces: list[Face] = []
     problems: list[Problem] = []
-    for sheet in sheets:
-        where = paths.display(sheet)
-        for line, family, url in _font_faces(paths, sheet, problems):
-            font = Path(os.path.normpath(sheet.parent / unquote(url)))
+    for sheet in files:
+        if sheet.path.suffix != ".css" or not sheet.path.is_relative_to(folder):
+            continue
+        where = sheet.where
+        for line, family, url in _font_faces(sheet, problems):
+            font = paths.template_asset(sheet.path, unquote(url))
             if url.startswith("local("):
                 problems.append(Problem(where, line, "@font-face", f"{url}: a font of the "
                                         "machine; name a file under templates/ instead"))
-            elif "://" in url or ":" in url.split("/")[0] \
-                    or not font.resolve().is_relative_to(paths.templates.resolve()):
+            elif font is None:
                 problems.append(Problem(where, line, "@font-face",
                                         f"font {url!r} is not a file under templates/"))
             elif not font.is_file():
@@ -119,8 +145,8 @@ def shipped_fonts(paths: ProjectPaths) -> ShippedFonts:
                     faces.append(_face(paths, font, family))
                 except InputError as error:
                     problems.extend(error.problems)
-    problems.extend(_faces_in_templates(paths))
-    problems.extend(_unshipped_families(paths, {face.family for face in faces}))
+    problems.extend(_faces_in_templates(files))
+    problems.extend(_unshipped_families(files, {face.family for face in faces}))
     if not faces and not problems:
         where = paths.display(folder)
         problems.append(Problem(where, 0, "", "no @font-face in the stylesheets: every "
@@ -130,19 +156,16 @@ def shipped_fonts(paths: ProjectPaths) -> ShippedFonts:
     return ShippedFonts(tuple(faces))
 
 
-def _font_faces(paths: ProjectPaths, sheet: Path,
+def _font_faces(sheet: TemplateFile,
                 problems: list[Problem]) -> Iterator[tuple[int, str, str]]:
     """(line, family, source) of every ``@font-face`` source in ``sheet``, at any depth
     (inside ``@media`` too); a source is a URL or ``local(…)``."""
-    where = paths.display(sheet)
-    try:
-        css = paths.read(sheet).decode("utf-8")
-    except UnicodeDecodeError:
-        problems.append(Problem(where, 0, "", "not valid UTF-8 text"))
+    if sheet.text is None:
+        problems.append(Problem(sheet.where, 0, "", "not valid UTF-8 text"))
         return
     yield from _faces_in_rules(
-        tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True),
-        where, problems)
+        tinycss2.parse_stylesheet(sheet.text, skip_comments=True, skip_whitespace=True),
+        sheet.where, problems)
 
 
 def _faces_in_rules(rules: Iterable[Any], where: str,
@@ -187,32 +210,33 @@ GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "s
                     "initial", "unset", "revert"}
 
 
-def _unshipped_families(paths: ProjectPaths, shipped: set[str]) -> Iterator[Problem]:
+def _unshipped_families(files: Sequence[TemplateFile],
+                        shipped: set[str]) -> Iterator[Problem]:
     """A ``font-family`` naming a family without ``@font-face`` would get another font on
     every machine (and the shipped one here): a mistake to report, not to guess around."""
     if not shipped:
         return
-    for path in _templates(paths):
-        text = _text(paths, path)
+    for file in files:
+        text = file.text or ""
         for match in FONT_FAMILY.finditer(text):
             for name in match.group(1).split(","):
                 family = as_read(name).strip().strip("\"'").strip()
                 if family and family not in shipped and family.lower() not in GENERIC_FAMILIES \
                         and "{" not in family:
-                    yield Problem(paths.display(path), text.count("\n", 0, match.start()) + 1,
+                    yield Problem(file.where, text.count("\n", 0, match.start()) + 1,
                                   "font-family", f"{family!r} has no @font-face under "
                                   f"templates/{STYLESHEETS}/ (shipped: "
                                   f"{', '.join(sorted(shipped))})")
 
 
-def _faces_in_templates(paths: ProjectPaths) -> Iterator[Problem]:
+def _faces_in_templates(files: Sequence[TemplateFile]) -> Iterator[Problem]:
     """Faces belong in templates/css, where they are checked; not in a template's style."""
-    for path in _templates(paths):
-        if path.suffix == ".css":
+    for file in files:
+        if file.path.suffix == ".css":
             continue
-        for number, line in enumerate(_text(paths, path).split("\n"), 1):
+        for number, line in enumerate((file.text or "").split("\n"), 1):
             if "@font-face" in line.lower():
-                yield Problem(paths.display(path), number, "@font-face", "declare fonts in "
+                yield Problem(file.where, number, "@font-face", "declare fonts in "
                               f"templates/{STYLESHEETS}/, where they are checked")
 
 
@@ -277,7 +301,8 @@ def check_wording(paths: ProjectPaths, documents: Iterable[YamlDocument],
     """The shipped fonts, once every piece of wording is known to be covered by them:
     content and country files, interface catalogs (``(file, catalog)`` pairs), the
     templates' own text, and ``other`` (file, line, key, text) such as language names."""
-    fonts = shipped_fonts(paths)
+    files = template_files(paths)
+    fonts = shipped_fonts(paths, files)
     texts = chain(
         other,
         ((doc.file, doc.line_of(path), dotted(path), text + "\n" + plain(text))
@@ -285,7 +310,7 @@ def check_wording(paths: ProjectPaths, documents: Iterable[YamlDocument],
         ((file, message.lineno or 0, f"msgid {_first(message.id)!r}", text)
          for file, catalog in catalogs for message in catalog if message.id
          for text in _all(message.id) + _all(message.string)),
-        _template_lines(paths))
+        _template_lines(files))
     problems = coverage_problems(fonts, texts)
     if problems:
         raise InputError(problems)
@@ -300,26 +325,12 @@ def _first(value: Any) -> str:
     return str(_all(value)[0]) if _all(value) else ""
 
 
-def _templates(paths: ProjectPaths) -> list[Path]:
-    if not paths.templates.is_dir():
-        return []
-    return [path for path in sorted(paths.templates.rglob("*"))
-            if path.suffix in {".j2", ".css"} and path.is_file()]
-
-
-def _text(paths: ProjectPaths, path: Path) -> str:
-    try:
-        return paths.read(path).decode("utf-8")
-    except UnicodeDecodeError:
-        return ""  # the template loader reports it, with its line
-
-
-def _template_lines(paths: ProjectPaths) -> Iterator[tuple[str, int, str, str]]:
+def _template_lines(files: Sequence[TemplateFile]) -> Iterator[tuple[str, int, str, str]]:
     """Templates and stylesheets line by line, as a reader gets them: literal text, HTML
     character references and CSS escapes decoded."""
-    for path in _templates(paths):
-        for number, line in enumerate(_text(paths, path).split("\n"), 1):
-            yield paths.display(path), number, "", as_read(line)
+    for file in files:
+        for number, line in enumerate((file.text or "").split("\n"), 1):
+            yield file.where, number, "", as_read(line)
 
 
 CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
@@ -355,10 +366,8 @@ def coverage_message(missing: list[str]) -> str:
             "it would be set in a font of the machine")
 
 
-def machine_fonts(pdf: bytes, fonts: ShippedFonts) -> list[str]:
+def machine_fonts(pdf: PdfReader, fonts: ShippedFonts) -> list[str]:
     """Fonts embedded in ``pdf`` that are not a face of a shipped family."""
-    from pypdf import PdfReader
-
     names: set[str] = set()
 
     def visit(resources: Any) -> None:
@@ -370,7 +379,7 @@ def machine_fonts(pdf: bytes, fonts: ShippedFonts) -> list[str]:
             if "/Resources" in (xobject := xobject.get_object()):
                 visit(xobject["/Resources"])
 
-    for page in PdfReader(BytesIO(pdf)).pages:
+    for page in pdf.pages:
         if "/Resources" in page:
             visit(page["/Resources"])
     return sorted(name for name in names if not _shipped(name, fonts.families))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,15 @@ class ProjectPaths:
             raise InputError([Problem(where, 0, "", "refused: it leads outside the project "
                                                     f"folder (to {path.resolve()})")])
         return read_regular(path, where, limit)
+
+    def template_asset(self, sheet: Path, reference: str) -> Path | None:
+        """The file a stylesheet's ``url()`` names, when it is a relative reference that
+        stays under templates/ (whether it exists is the caller's question); None for a
+        URL with a scheme or a path leading out."""
+        if "://" in reference or ":" in reference.split("/")[0]:
+            return None
+        asset = Path(os.path.normpath(sheet.parent / reference))
+        return asset if asset.resolve().is_relative_to(self.templates.resolve()) else None
 
     def display(self, path: Path) -> str:
         """A path as users see it in messages: relative to the root when inside it."""

@@ -180,8 +180,6 @@ def _stage(target: Path, work: Path) -> Path:
     Every folder must be readable and on the target's file system: a folder skipped, or a
     mounted file system copied, would be lost from or added to the target by the swap.
     """
-    if target.exists() and not target.is_dir():
-        raise PublishError(target, "is not a folder")
     staged = Path(tempfile.mkdtemp(prefix="new-", dir=work))
     if not target.is_dir():
         staged.chmod(0o777 & ~_umask())

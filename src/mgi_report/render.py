@@ -343,9 +343,8 @@ def inline_stylesheet(paths: ProjectPaths, name: str) -> str:
         url = match.group(2)
         if url.startswith(("data:", "#")):
             return match.group(0)
-        asset = (path.parent / url).resolve()
-        if "://" in url or not asset.is_relative_to(paths.templates.resolve()) \
-                or not asset.is_file():
+        asset = paths.template_asset(path, url)
+        if asset is None or not asset.is_file():
             line = css.count("\n", 0, match.start()) + 1
             refused.append(Problem(paths.display(path), line, "url()",
                                    f"asset {url!r} is not a file under templates/"))
