@@ -12,7 +12,7 @@ import pytest
 from mgi_report import build
 from mgi_report.build import BuildResult
 from mgi_report.cli import main
-from mgi_report.inspect import PdfText, html_text, pdf_text
+from mgi_report.inspect import PdfText, html_text, normalize, pdf_text
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "tests" / "reference"
@@ -71,6 +71,17 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[s
     capsys.readouterr()
     status = main(list(args))
     return status, capsys.readouterr().err.strip().splitlines()
+
+
+#: The editions set quotes by their language's rules (“…”, „…“, «…», ’); content and the
+#: published text mix straight and typographic ones. Text is compared with quotes folded.
+FOLDED_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"',
+                               "«": '"', "»": '"'})
+
+
+def folded(text: str) -> str:
+    """Normalized text with every quotation mark straight."""
+    return normalize(text).translate(FOLDED_QUOTES)
 
 
 def copy_project(target: Path) -> Path:

@@ -47,7 +47,7 @@ def test_unknown_key_names_the_key_and_its_line(project_copy: Path, edit: Edit,
     status, lines = check(capsys, project_copy)
     assert status == 2
     assert lines == ["content/countries/kaz.yaml:3: colour: unknown key 'colour' (expected "
-                     "one of: code, published, ratifications, sources)"]
+                     "one of: code, language, published, ratifications, sources)"]
 
 
 def test_unknown_domain_id_is_reported_with_the_known_ones(
@@ -68,7 +68,7 @@ def test_a_date_that_is_not_a_date(project_copy: Path, edit: Edit,
     edit("content/countries/kaz.yaml", "published: 2018-05-01", "published: 2018-13-01")
     status, lines = check(capsys, project_copy)
     assert status == 2
-    assert lines == ["content/countries/kaz.yaml:3: published: '2018-13-01' is not a valid "
+    assert lines == ["content/countries/kaz.yaml:5: published: '2018-13-01' is not a valid "
                      "date (write it as YYYY-MM-DD)"]
 
 
@@ -116,7 +116,7 @@ def test_undefined_variable_in_a_template_names_template_and_line(
     status, err = run(capsys, "build", "--root", str(project_copy), "--out",
                       str(tmp_path / "out"), "--format", "html")
     assert status == 2
-    assert err.strip() == "templates/sections/cover.html.j2:2: undefined: 'subtitle' is undefined"
+    assert err.strip() == "templates/sections/cover.html.j2:3: undefined: 'subtitle' is undefined"
     assert not (tmp_path / "out").exists()
 
 

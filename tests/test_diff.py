@@ -24,16 +24,16 @@ from conftest import copy_project
 from mgi_report import build
 from mgi_report.cli import main
 from mgi_report.diff import DiffResult, FileDiff, compare, format_text, render_review
-from mgi_report.diff.extract import Document, Page
+from mgi_report.diff.extract import Document, Page, Token, set_apart_page_number
 from mgi_report.diff.report import ranges
-from mgi_report.diff.textdiff import furniture_changes
+from mgi_report.diff.textdiff import FURNITURE, furniture_changes
 from mgi_report.inspect import normalize, outline, pdf_text
 
 EDITION = "kaz/snapshot.en"
 OLD_SENTENCE = "based on demand and input from local authorities"
 NEW_SENTENCE = "based on demand and written input from regional and local authorities"
 INSERTED = ("This paragraph was added to the introduction for the test, so that the text "
-            "after it moves onto later pages. ") * 25
+            "after it moves onto later pages. ") * 45
 OLD_COLOUR, NEW_COLOUR = "--domain-4: #8e1f4a;", "--domain-4: #1f8e4a;"
 
 
@@ -185,17 +185,20 @@ def test_changed_sentence_in_the_html_editions(builds: Builds) -> None:
 
 # -- reflow -------------------------------------------------------------------------------
 
-def test_inserted_paragraph_is_one_change_and_later_pages_only_move(builds: Builds) -> None:
+def test_inserted_paragraph_is_one_change_and_later_pages_only_reflow(builds: Builds) -> None:
     old, new = builds.pdf(builds.base), builds.pdf(builds.inserted)
     assert len(PdfReader(new).pages) > len(PdfReader(old).pages), "the insertion must reflow"
     diff = _only(compare(old, new))
-    (change,) = diff.text_changes
+    body = [c for c in diff.text_changes if c.section != FURNITURE]
+    (change,) = body
     assert change.section == "Introduction"
     assert change.old == "" and change.new == INSERTED.strip()
     intro_page, _ = _page_and_section(old, "In 2015, IOM developed")
-    later = [o for o, _ in diff.moved_pages]
+    later = [o for o, _ in diff.reflowed_pages + diff.moved_pages]
     assert later and min(later) > intro_page and max(later) == len(PdfReader(old).pages)
-    assert all(n == o + 1 for o, n in diff.moved_pages)
+    # The heads of reflowed pages name the section now at their top: the same heads on
+    # other pages, not a change.
+    assert [c for c in diff.text_changes if c.section == FURNITURE] == []
     # Only the contents page looks different: its page numbers, not its words.
     assert [(v.section, v.note.split(":")[0]) for v in diff.visual_changes] == [
         ("Contents", "page numbers in the contents changed")]
@@ -211,16 +214,18 @@ def test_stylesheet_colour_is_a_visual_change_without_text_change(
     diff = _only(compare(old, new))
     assert not diff.text_changes
     heading = next(item for item in outline(old.read_bytes()) if item.title.startswith("4. "))
-    (visual,) = diff.visual_changes
-    assert (visual.section, visual.old_page, visual.new_page) == (
+    cover, rule = diff.visual_changes
+    assert (cover.old_page, cover.new_page) == (1, 1)  # the cover's band of domain colours
+    assert (rule.section, rule.old_page, rule.new_page) == (
         heading.title, heading.page, heading.page)
-    (box,) = visual.boxes
+    (box,) = rule.boxes
     assert box[2] - box[0] < 10, "only the heading's coloured rule changed"
 
     assert main(["diff", str(old), str(new), "--out", str(tmp_path / "pictures")]) == 1
-    (picture,) = (tmp_path / "pictures").iterdir()
-    assert picture.name == f"snapshot.en.page-{heading.page:03d}-{heading.page:03d}.png"
-    assert picture.read_bytes().startswith(b"\x89PNG")
+    pictures = sorted(p.name for p in (tmp_path / "pictures").iterdir())
+    assert pictures == ["snapshot.en.page-001-001.png",
+                        f"snapshot.en.page-{heading.page:03d}-{heading.page:03d}.png"]
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in (tmp_path / "pictures").iterdir())
     assert "visual · 4. " in capsys.readouterr().out
 
 
@@ -298,6 +303,10 @@ def test_running_header_wording_is_one_change_and_page_numbers_none() -> None:
         "Page", "Sheet", (1, 2), (1, 2))
     renumbered = document("Snapshot Introduction Page 2 of 3", "Snapshot Key findings Page 3 of 3")
     assert furniture_changes(old, renumbered, [(1, 1), (2, 2)], []) == []
+    reflowed = document("Snapshot Introduction Page 1 of 3", "Snapshot Introduction Page 2 of 3",
+                        "Snapshot Key findings Page 3 of 3")
+    assert furniture_changes(old, reflowed, [(1, 1), (2, 2)], []) == [], \
+        "a head that a reflow moved to a later page is still in the new build"
 
 
 def _with_unpaired_surrogate(pdf: Path, target: Path) -> Path:
@@ -347,3 +356,13 @@ def test_a_reader_that_stops_early_ends_the_diff_quietly(builds: Builds) -> None
         err = child.stderr.read()
     assert child.wait(timeout=120) == 141
     assert err == b""
+
+
+def test_a_contents_number_set_apart_without_a_leader_dot_is_a_reference_not_a_word() -> None:
+    """A contents title that fills its line up to the page-number column leaves no room
+    for a dot; a number after a word space in running text is a word."""
+    entry = [Token("approach", ((100.0, 0.0, 300.0, 12.0),), 10.0),
+             Token("6", ((330.0, 0.0, 336.0, 12.0),), 10.0)]
+    prose = [Token("in", ((100.0, 0.0, 110.0, 12.0),), 10.0),
+             Token("2017", ((112.6, 0.0, 135.0, 12.0),), 10.0)]
+    assert set_apart_page_number(entry) and not set_apart_page_number(prose)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import BuiltEdition
+from conftest import BuiltEdition, folded
 from mgi_report.inspect import normalize
 from seeds import profile_findings, snapshot_passages
 
@@ -15,15 +15,15 @@ WEB_ONLY = {"Click the icons on the wheel to explore the key findings."}
 
 def squashed(text: str) -> str:
     """Text without any whitespace: long addresses may break anywhere in a PDF line."""
-    return re.sub(r"\s+", "", normalize(text))
+    return re.sub(r"\s+", "", folded(text))
 
 
 def missing(passages: list[str], text: str, compare: str) -> list[str]:
     if compare == "pdf":
         haystack = squashed(text)
         return [p for p in passages if squashed(p) not in haystack]
-    haystack = normalize(text)
-    return [p for p in passages if normalize(p) not in haystack]
+    haystack = folded(text)
+    return [p for p in passages if folded(p) not in haystack]
 
 
 def test_seed_passages_are_found_by_the_parser() -> None:

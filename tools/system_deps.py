@@ -20,8 +20,10 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 def has_program(*names: str) -> Callable[[], bool]:
@@ -30,6 +32,14 @@ def has_program(*names: str) -> Callable[[], bool]:
 
 def has_library(name: str) -> Callable[[], bool]:
     return lambda: ctypes.util.find_library(name) is not None
+
+
+def has_file(path: str) -> Callable[[], bool]:
+    return lambda: Path(path).is_file()
+
+
+def has_python_headers() -> bool:
+    return (Path(sysconfig.get_paths()["include"]) / "Python.h").is_file()
 
 
 def has_venv() -> bool:
@@ -51,6 +61,11 @@ BUILD = (
     Need("libpangoft2-1.0-0", "Pango's FreeType backend", has_library("pangoft2-1.0")),
     Need("libharfbuzz-subset0", "HarfBuzz font subsetting for the PDFs",
          has_library("harfbuzz-subset")),
+    # PyICU (CLDR's quotation marks per language) is built from source: no wheels exist.
+    Need("libicu-dev", "ICU headers, to build PyICU", has_file("/usr/include/unicode/ulocdata.h")),
+    Need("pkg-config", "finds ICU when PyICU is built", has_program("pkg-config")),
+    Need("g++", "compiles PyICU", has_program("g++", "c++")),
+    Need("python3-dev", "Python headers, to build PyICU", has_python_headers),
 )
 
 TEST = (

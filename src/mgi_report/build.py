@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -17,6 +18,7 @@ from . import __version__
 from .catalogs import catalog_path, read_catalog
 from .errors import BuildError, InputError, Problem, UsageError
 from .fonts import ShippedFonts, as_read, check_wording, coverage_message, machine_fonts
+from .layout import LAYOUT_PASSES, keep_whole
 from .load import load_raw
 from .manifest import MANIFEST, OutputRecord, sha256, update_manifest
 from .merge import fallback_chain, merge
@@ -26,7 +28,7 @@ from .publish import Staging, transaction
 from .render import Alternate, RenderOptions, render_html
 from .translate.status import content_state
 from .validate import validate
-from .write import DEFAULT_PDF_VARIANT, FORMATS, pdf_variant
+from .write import DEFAULT_PDF_VARIANT, FORMATS, laid_out_pdf, pdf_variant
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -156,7 +158,8 @@ def _build_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, e
     identity = inputs_hash(project, edition, f"{variant}\0{mark_fallback}")
     records, described = [], []
     for fmt in formats:
-        data = _make(fmt, html, paths, variant, identity, spec)
+        data = _lay_out(project, paths, fonts, edition, html, mark_fallback, variant, identity) \
+            if fmt == "pdf" else _make(fmt, html, paths, variant, identity, spec)
         relative = f"{spec.country}/{spec.report}.{spec.locale}.{fmt}"
         reader = _read_pdf(data) if fmt == "pdf" else None
         pages = len(reader.pages) if reader else None
@@ -227,10 +230,36 @@ def _refuse_outdated(project: Project, editions: list[Edition]) -> None:
         raise InputError(problems)
 
 
+def _lay_out(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition: Edition,
+             html: str, mark_fallback: bool, variant: str, identity: str) -> bytes:
+    """The edition's PDF, laid out again, with the words that make a ladder of hyphenated
+    lines kept whole, until there is none (a few passes at most). The HTML edition is not
+    affected: browsers break lines their own way."""
+    with _failing_as(edition.spec, "pdf"):
+        pdf, ladders = laid_out_pdf(html, paths.templates, variant, identity)
+    kept: set[str] = set()
+    for _ in range(LAYOUT_PASSES - 1):
+        more = ladders - kept
+        if not more:
+            break
+        kept |= more
+        html = _render(project, paths, fonts, keep_whole(edition, kept), mark_fallback)
+        with _failing_as(edition.spec, "pdf"):
+            pdf, ladders = laid_out_pdf(html, paths.templates, variant, identity)
+    return pdf
+
+
 def _make(fmt: str, html: str, paths: ProjectPaths, variant: str, identity: str,
           spec: EditionSpec) -> bytes:
-    try:
+    with _failing_as(spec, fmt):
         return FORMATS[fmt](html, paths.templates, variant, identity)
+
+
+@contextmanager
+def _failing_as(spec: EditionSpec, fmt: str) -> Iterator[None]:
+    """A writer's failure as a build error naming the output."""
+    try:
+        yield
     except Exception as exc:
         raise BuildError(f"{spec.name}.{fmt}: {type(exc).__name__}: {exc}") from exc
 

@@ -6,6 +6,7 @@ import html as html_module
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from urllib.parse import unquote
 
@@ -17,35 +18,112 @@ FOOTNOTE_REF = re.compile(r"\[\^([a-z0-9-]+)\]")
 #: Characters that reorder how text is shown (ALM, LRM, RLM, embeddings, overrides, isolates):
 #: in an address they make it read differently from where it leads.
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: A web address written out in running text.
+ADDRESS = re.compile(r"(?:https?://|mailto:|www\.)\S+[^\s.,;:!?)\]\u00bb\u201d\u2019]")
+#: Where a web address may break across lines (after these, ``//`` counting as one).
+ADDRESS_BREAK = re.compile(r"(?://|[/.\-_?&=#])(?=.)")
+#: A character of an address, other than those, after which a line may break (UAX #14).
+BREAKABLE_IN_ADDRESS = re.compile(r"[^\w/.\-_?&=#](?=.)")
+
+
+@dataclass(frozen=True)
+class Typesetting:
+    """How one language's text is set: its quotation marks (CLDR's, through ICU: primary
+    open and close, then secondary) and the words line breaking keeps whole."""
+
+    quotes: str = ""
+    never_hyphenate: tuple[str, ...] = ()
+
+    def unbroken(self) -> re.Pattern[str] | None:
+        """Any word that one of ``never_hyphenate`` begins (``Kazakhstan``, ``Kazakhstani``)."""
+        if not self.never_hyphenate:
+            return None
+        stems = sorted(self.never_hyphenate, key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, stems)) + r")[\w\-]*")
 
 
 @cache
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+def _parser(typesetting: Typesetting | None = None) -> MarkdownIt:
+    quotes = typesetting.quotes if typesetting else ""
+    options = {"html": False, "linkify": False, "typographer": bool(quotes)}
+    md = MarkdownIt("commonmark", {**options, "quotes": quotes} if quotes else options)
     md.disable(["image", "html_inline", "autolink", "backticks"])
+    if quotes:
+        md.enable("smartquotes")
     md.validateLink = _safe_link  # type: ignore[method-assign]
+    if typesetting is not None:
+        unbroken = typesetting.unbroken()
+        md.add_render_rule("text", lambda renderer, tokens, index, options, env:
+                           set_text(tokens[index].content, unbroken))
     return md
+
+
+def set_text(text: str, unbroken: re.Pattern[str] | None = None) -> Markup:
+    """Running text as HTML: web addresses may break only after ``/ . - _ ? & = #``
+    (``<wbr>``), and the words ``unbroken`` matches are never hyphenated."""
+    out, last = [], 0
+    for match in _marked(text, unbroken):
+        out.append(escape(text[last:match.start()]))
+        if match.re is ADDRESS:
+            out.append(address_breaks(match.group()))
+        else:
+            out.append(Markup('<span class="unbroken">{}</span>').format(match.group()))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def _marked(text: str, unbroken: re.Pattern[str] | None) -> list[re.Match[str]]:
+    addresses = list(ADDRESS.finditer(text))
+    words = [m for m in (unbroken.finditer(text) if unbroken else ())
+             if not any(a.start() <= m.start() < a.end() for a in addresses)]
+    return sorted([*addresses, *words], key=lambda m: m.start())
+
+
+def address_breaks(address: str) -> Markup:
+    """A web address with a break opportunity (``<wbr>``) after each of ``/ . - _ ? & = #``
+    and nowhere else, so that it never breaks between two letters or digits. A part
+    between two of them that holds another character a line breaker may break after
+    (``ID:312242``, ``%20``) is one ``address-part`` that does not wrap."""
+    pieces = ADDRESS_BREAK.split(address)
+    marks = ADDRESS_BREAK.findall(address)
+    out = [_address_part(pieces[0])]
+    for mark, piece in zip(marks, pieces[1:], strict=True):
+        out.append(escape(mark) + Markup("<wbr>") + _address_part(piece))
+    return Markup("").join(out)
+
+
+def _address_part(piece: str) -> Markup:
+    if BREAKABLE_IN_ADDRESS.search(piece):
+        return Markup('<span class="address-part">%s</span>') % piece
+    return escape(piece)
 
 
 def _safe_link(url: str) -> bool:
     return bool(SAFE_LINK.match(url.strip()))
 
 
-def inline(text: str, footnote: Callable[[str], Markup] | None = None) -> Markup:
-    """Render one paragraph of content; ``[^id]`` becomes ``footnote(id)``."""
-    parts = FOOTNOTE_REF.split(text)
-    out = []
-    for index, part in enumerate(parts):
-        if index % 2:
-            out.append(footnote(part) if footnote else escape(f"[^{part}]"))
-        elif part:
-            out.append(Markup(_parser().renderInline(part)))
+def inline(text: str, footnote: Callable[[str], Markup] | None = None,
+           typesetting: Typesetting | None = None) -> Markup:
+    """Render one paragraph of content; ``[^id]`` becomes ``footnote(id)``. With a
+    ``typesetting``, straight quotes become the language's and line breaks are controlled.
+
+    Footnote calls stand as placeholders (private-use characters the text does not use)
+    while Markdown is read, so a quotation around a call is still one quotation."""
+    names = FOOTNOTE_REF.findall(text)
+    mark = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+    marked = FOOTNOTE_REF.sub(lambda _: mark * 2, text) if names else text
+    pieces = _parser(typesetting).renderInline(marked).split(mark * 2)
+    out = [Markup(pieces[0])]
+    for name, piece in zip(names, pieces[1:], strict=True):
+        out += [footnote(name) if footnote else escape(f"[^{name}]"), Markup(piece)]
     return Markup("").join(out)
 
 
-def plain(text: str) -> str:
+def plain(text: str, typesetting: Typesetting | None = None) -> str:
     """The reading text of a content string: Markdown and footnote calls removed."""
-    html = _parser().renderInline(FOOTNOTE_REF.sub("", text))
+    parser = _parser(Typesetting(typesetting.quotes) if typesetting else None)
+    html = parser.renderInline(FOOTNOTE_REF.sub("", text))
     return html_module.unescape(re.sub(r"<[^>]+>", "", html))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .errors import UsageError
+from .markup import plain
 from .model import Edition, EditionSpec, Project, Text, bcp47
 
 
@@ -44,4 +45,17 @@ def merge(project: Project, spec: EditionSpec) -> Edition:
                     fallback.append(key)
                 break
     return Edition(spec, project.structure, project.countries[spec.country], texts,
-                   tuple(fallback))
+                   tuple(fallback), never_hyphenate(project, spec.country))
+
+
+def never_hyphenate(project: Project, country: str) -> dict[str, tuple[str, ...]]:
+    """Per language of the project (an edition quotes sources in any of them): the words of
+    the country's name in that language, then the words its locale lists; line breaking
+    keeps them (and words they begin) whole."""
+    found = {}
+    for locale in project.locales:
+        bundle = project.bundles[locale]
+        name = bundle.entries.get(f"{country}.country")
+        words = plain(name.value).split() if name and isinstance(name.value, str) else []
+        found[bcp47(locale)] = tuple(dict.fromkeys([*words, *bundle.never_hyphenate]))
+    return found

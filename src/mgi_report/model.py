@@ -34,18 +34,29 @@ class Structure:
 
 
 @dataclass(frozen=True)
+class TitlePart:
+    """A source's title, or one language's part of a title printed in several."""
+
+    text: str
+    lang: str
+
+
+@dataclass(frozen=True)
 class SourceEntry:
     year: int | None
-    title: str
+    title: tuple[TitlePart, ...]
     details: str | None
     available: str
     url: str
+    #: The language the entry is cited in (its details); BCP 47.
+    lang: str
 
 
 @dataclass(frozen=True)
 class SourceGroup:
     publisher: str
     entries: tuple[SourceEntry, ...]
+    lang: str
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,8 @@ class Bundle:
     entries: Mapping[str, Entry]
     fallback: tuple[str, ...] = ()
     translated_from: Mapping[str, str] = field(default_factory=dict)
+    #: Words line breaking never hyphenates in this language (``locale.yaml``).
+    never_hyphenate: tuple[str, ...] = ()
 
 
 def source_hash(value: TextValue) -> str:
@@ -131,6 +144,9 @@ class Edition:
     country: Country
     texts: Mapping[str, Text]
     fallback_keys: tuple[str, ...]
+    #: Per language of the edition's text (BCP 47): words never hyphenated, the country's
+    #: name in that language first.
+    never_hyphenate: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def lang(self) -> str:

@@ -10,6 +10,7 @@ import re
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from markupsafe import Markup, escape
 
 from .catalogs import translations
 from .errors import ContentError, Problem, TemplateError
-from .markup import inline, plain
+from .markup import Typesetting, address_breaks, inline, plain
 from .model import Edition, Text
 from .paths import ProjectPaths
 
@@ -82,7 +83,7 @@ class WheelSegment:
 def render_html(paths: ProjectPaths, edition: Edition,
                 options: RenderOptions | None = None) -> str:
     """Render ``edition`` with the templates and catalog under ``paths``."""
-    env = environment(paths, edition.spec.locale)
+    env = environment(paths, edition.spec.locale, typesettings(edition))
     try:
         template = env.get_template(ENTRY_TEMPLATE)
         return template.render(context(edition, options or RenderOptions()))
@@ -156,7 +157,27 @@ class ProjectLoader(jinja2.BaseLoader):
                                          "not valid UTF-8 text")]) from None
 
 
-def environment(paths: ProjectPaths, locale: str) -> jinja2.Environment:
+def typesettings(edition: Edition) -> Callable[[str], Typesetting]:
+    """How text is set in any language of the edition (its own, a fallback's, a source
+    title's): quotation marks from CLDR (through ICU), words kept whole from content."""
+    return lambda lang: Typesetting(quotation_marks(lang), edition.never_hyphenate.get(lang, ()))
+
+
+@cache
+def quotation_marks(lang: str) -> str:
+    """CLDR's quotation marks for ``lang``: primary open and close, secondary open and close
+    (“”‘’ in English, „“‚‘ in German, «»„“ in Russian)."""
+    import icu
+
+    data = icu.LocaleData(lang.replace("-", "_"))
+    kinds = icu.ULocaleDataDelimiterType
+    return "".join(data.getDelimiter(kind) for kind in (
+        kinds.QUOTATION_START, kinds.QUOTATION_END,
+        kinds.ALT_QUOTATION_START, kinds.ALT_QUOTATION_END))
+
+
+def environment(paths: ProjectPaths, locale: str,
+                typesetting: Callable[[str], Typesetting] | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=ProjectLoader(paths),
         autoescape=True,
@@ -166,9 +187,12 @@ def environment(paths: ProjectPaths, locale: str) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     _install_text_gettext(env, translations(paths, locale))
+    env.globals["typesetting"] = typesetting
     env.filters.update(
         md=_md,
         text=_text,
+        address=address_breaks,
+        phrases=phrases,
         lang_attr=_lang_attr,
         date=lambda value, skeleton: format_skeleton(skeleton, value, locale=locale),
         number=lambda value: format_decimal(value, locale=locale),
@@ -285,29 +309,46 @@ def _raw(value: Any) -> str | tuple[str, ...]:
 
 
 @jinja2.pass_context
-def _md(ctx: jinja2.runtime.Context, value: Text | str) -> Markup:
-    """Content text as HTML; footnote calls go through the template's ``footnote`` macro."""
+def _md(ctx: jinja2.runtime.Context, value: Text | str, lang: str | None = None) -> Markup:
+    """Content text as HTML, set by the rules of its language (``lang``, else the text's,
+    else the page's); footnote calls go through the template's ``footnote`` macro."""
     raw = _raw(value)
     if isinstance(raw, tuple):
         raise TypeError("md takes one paragraph; loop over a list of paragraphs")
     macro = ctx.get("footnote")
-    if macro is None:
-        return inline(raw)
-    return inline(raw, lambda name: Markup(macro(name)))
-
-
-def _text(value: Text | str) -> str:
-    """Content text as plain text, for attributes and metadata."""
-    raw = _raw(value)
-    return plain(" ".join(raw) if isinstance(raw, tuple) else raw)
+    return inline(raw, (lambda name: Markup(macro(name))) if macro else None,
+                  _typesetting(ctx, value, lang))
 
 
 @jinja2.pass_context
-def _lang_attr(ctx: jinja2.runtime.Context, value: Text) -> Markup:
-    """` lang="en"` on text that fell back to another language than the page's."""
-    if _defined(value).lang == ctx["lang"]:
+def _text(ctx: jinja2.runtime.Context, value: Text | str, lang: str | None = None) -> str:
+    """Content text as plain text, for headings, attributes and metadata."""
+    raw = _raw(value)
+    return plain(" ".join(raw) if isinstance(raw, tuple) else raw,
+                 _typesetting(ctx, value, lang))
+
+
+def _typesetting(ctx: jinja2.runtime.Context, value: Text | str,
+                 lang: str | None) -> Typesetting | None:
+    lang = lang or (value.lang if isinstance(value, Text) else ctx.get("lang"))
+    typesetting = ctx.environment.globals["typesetting"]
+    return typesetting(lang) if lang and callable(typesetting) else None
+
+
+@jinja2.pass_context
+def _lang_attr(ctx: jinja2.runtime.Context, value: Text | str) -> Markup:
+    """` lang="en"` on text in another language than the page's (a fallback, a source title);
+    ``value`` is a Text or a BCP 47 tag."""
+    lang = _defined(value).lang if isinstance(value, Text) else _defined(value)
+    if lang == ctx["lang"]:
         return Markup("")
-    return Markup(' lang="{}"').format(value.lang)
+    return Markup(' lang="{}"').format(lang)
+
+
+def phrases(title: str) -> list[str]:
+    """A title's phrases, where a line may break: after a colon (``Snapshot:`` / ``the
+    Republic of Kazakhstan``)."""
+    return [part for part in re.split(r"(?<=:)\s+", title) if part]
 
 
 def css_string(value: str) -> Markup:

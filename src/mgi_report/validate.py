@@ -31,6 +31,8 @@ from .model import (
     SourceEntry,
     SourceGroup,
     Structure,
+    TitlePart,
+    bcp47,
 )
 from .yamlfile import KeyPath, YamlDocument, dotted
 
@@ -214,14 +216,41 @@ def _country(stem: str, doc: YamlDocument, structure: Structure,
         if conv not in known:
             problems.append(doc.problem(("ratifications", conv),
                                         f"unknown convention {conv!r} (see structure.yaml)"))
+    cited_in = data.get("language", structure.source_locale)
+    for path, locale in _languages(data):
+        try:
+            Locale.parse(locale)
+        except (ValueError, UnknownLocaleError):
+            problems.append(doc.problem(path, f"{locale!r} is not a locale Babel knows"))
     sources = tuple(
-        SourceGroup(group["publisher"], tuple(
-            SourceEntry(e["year"], e["title"], e.get("details"), e.get("available", "from"),
-                        e["url"])
-            for e in group["entries"]))
+        SourceGroup(group["publisher"], tuple(_source_entry(e, cited_in)
+                                              for e in group["entries"]), bcp47(cited_in))
         for group in data["sources"])
     return Country(stem, date.fromisoformat(data["published"]), dict(data["ratifications"]),
                    sources)
+
+
+def _source_entry(data: Mapping[str, Any], cited_in: str) -> SourceEntry:
+    lang = data.get("language", cited_in)
+    title = data["title"]
+    parts = (TitlePart(title, bcp47(lang)),) if isinstance(title, str) else tuple(
+        TitlePart(part["text"], bcp47(part["language"])) for part in title)
+    return SourceEntry(data["year"], parts, data.get("details"), data.get("available", "from"),
+                       data["url"], bcp47(lang))
+
+
+def _languages(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, str]]:
+    """Every language a country file names, with its path."""
+    if "language" in data:
+        yield ("language",), data["language"]
+    for g, group in enumerate(data["sources"]):
+        for e, entry in enumerate(group["entries"]):
+            here: KeyPath = ("sources", g, "entries", e)
+            if "language" in entry:
+                yield (*here, "language"), entry["language"]
+            if not isinstance(entry["title"], str):
+                for t, part in enumerate(entry["title"]):
+                    yield (*here, "title", t, "language"), part["language"]
 
 
 def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure,
@@ -259,7 +288,8 @@ def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure
             problems.extend(Problem(doc.file, doc.line_of(path[1:]), key, message)
                             for message in link_problems(value))
     return Bundle(locale, entries, tuple(settings.get("fallback", ())),
-                  dict(settings.get("translated_from", {})))
+                  dict(settings.get("translated_from", {})),
+                  tuple(settings.get("never_hyphenate", ())))
 
 
 def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, Bundle],

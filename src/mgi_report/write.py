@@ -15,6 +15,8 @@ from xml.sax.saxutils import escape
 
 from .errors import UsageError
 from .fetcher import ProjectFetcher
+from .layout import words_to_keep_whole
+from .tagging import finish, recording
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,13 @@ def pdf_variant(name: str) -> PdfVariant:
 def html_to_pdf(html: str, assets: Path, variant: str, identifier: str) -> bytes:
     """Lay out ``html`` with WeasyPrint; only files under ``assets`` may be loaded, and only
     the stylesheets' ``@font-face`` fonts are seen (none of the machine's)."""
+    return laid_out_pdf(html, assets, variant, identifier)[0]
+
+
+def laid_out_pdf(html: str, assets: Path, variant: str,
+                 identifier: str) -> tuple[bytes, set[str]]:
+    """:func:`html_to_pdf`, and the words that make a ladder of hyphenated lines in its
+    layout (:func:`mgi_report.layout.words_to_keep_whole`)."""
     from weasyprint import CSS, HTML
 
     chosen = pdf_variant(variant)
@@ -67,11 +76,18 @@ def html_to_pdf(html: str, assets: Path, variant: str, identifier: str) -> bytes
     stylesheets = [CSS(url=paged.as_uri(), url_fetcher=fetcher, media_type="print",
                        font_config=fonts)] if paged.is_file() else []
     buffer = BytesIO()
-    document.write_pdf(buffer, stylesheets=stylesheets, pdf_variant=chosen.weasyprint_variant,
-                       pdf_tags=chosen.tagged or None, font_config=fonts,
-                       pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(),
-                       uncompressed_pdf=False)
-    return buffer.getvalue()
+    options = {"stylesheets": stylesheets, "pdf_variant": chosen.weasyprint_variant,
+               "pdf_tags": chosen.tagged or None,
+               "pdf_identifier": hashlib.md5(identifier.encode()).hexdigest().encode(),
+               "uncompressed_pdf": False}
+    rendered = document.render(font_config=fonts, **options)
+    ladders = words_to_keep_whole(rendered.pages)
+    if not chosen.tagged:
+        rendered.write_pdf(buffer, **options)
+        return buffer.getvalue(), ladders
+    with recording(document.etree_element) as record:
+        rendered.write_pdf(buffer, **options)
+    return finish(buffer.getvalue(), record), ladders
 
 
 def isolated_font_configuration(html: str) -> Any:

@@ -25,11 +25,17 @@ from .model import Box
 
 Kind = Literal["pdf", "html"]
 
-#: A contents line: a title, a dot leader, a page number at the end of the line.
-LEADER = re.compile(r"\s*\.(?:\s*\.){2,}\s*(\d+)\s*$")
-#: Line-end marks after which the next line continues the same word.
-JOIN_DROPPING = ("\u2010", "\u00ad", "\x02")
+#: A contents line: a title, a dot leader, a page number at the end of the line. A title
+#: that fills its last line leaves room for one dot only; prose never puts a space before
+#: its full stop.
+LEADER = re.compile(r"\s+\.(?:\s*\.)*\s+(\d+)\s*$")
+#: Line-end marks after which the next line continues the same word. PDFium reads a
+#: line-end hyphen marked as a soft hyphen (mgi_report.tagging) as U+FFFE, and joins the
+#: two lines itself: the word is split there again, so it is read as any hyphenated word.
+JOIN_DROPPING = ("\u2010", "\u00ad", "\x02", "\ufffe")
 JOIN_KEEPING = ("-", "/")
+#: Ems between a line's last word and a page number set in a column of its own.
+CONTENTS_GAP = 1.0
 
 
 @dataclass(frozen=True)
@@ -206,8 +212,10 @@ def _page_tokens(page: Any, height: float
     lines: list[list[Token]] = []
     furniture: list[str] = []
     references: list[str] = []
+    contents = any(LEADER.search(line) for line in text.splitlines())
     offset = 0
-    for line in text.splitlines(keepends=True):
+    for line in (part for physical in text.splitlines(keepends=True)
+                 for part in re.split("(?<=\ufffe)", physical) if part):
         content = line.rstrip("\r\n")
         leader = LEADER.search(content)
         if leader:
@@ -222,10 +230,22 @@ def _page_tokens(page: Any, height: float
                 tokens.append(Token(match.group(), (box,), size))
             else:
                 furniture.append(match.group())
+        if not leader and contents and set_apart_page_number(tokens):
+            references.append(tokens.pop().text)
         lines.append(tokens)
         offset += len(line)
     words, dangling = _join_lines(lines)
     return words, " ".join(furniture), tuple(references), dangling
+
+
+def set_apart_page_number(tokens: list[Token]) -> bool:
+    """A line ends in a page number set apart in a column of its own (more than an em
+    from the word before it): on a contents page (one with leaders), an entry whose title
+    left no room for a leader dot. Running text never leaves such a gap."""
+    if len(tokens) < 2 or not tokens[-1].text.isdigit():
+        return False
+    before, number = tokens[-2].boxes[-1], tokens[-1].boxes[0]
+    return number[0] - before[2] > CONTENTS_GAP * tokens[-1].size
 
 
 def _word_box(textpage: Any, first: int, last: int, height: float) -> Box:

@@ -208,13 +208,22 @@ def furniture_changes(old: Document, new: Document, pairs: list[PagePair],
                       body: list[TextChange]) -> list[TextChange]:
     """Wording changes in running headers and footers, each reported once with every page
     it is on. Numbers are ignored (page numbers move with every reflow), and so is a header
-    that repeats a changed heading, which the body change already shows."""
+    that repeats a changed heading, which the body change already shows, and one that a
+    reflow moved to another page (what it lost is still on some page of the new build, and
+    what it gained was on some page of the old)."""
     found: dict[tuple[str, str], tuple[set[int], set[int]]] = {}
+    old_heads = [f" {' '.join(DIGITS.sub('#', page.furniture).split())} " for page in old.pages]
+    new_heads = [f" {' '.join(DIGITS.sub('#', page.furniture).split())} " for page in new.pages]
+
+    def moved(gone: str, came: str) -> bool:
+        return (not gone or any(f" {gone} " in head for head in new_heads)) and \
+            (not came or any(f" {came} " in head for head in old_heads))
+
     for o, n in pairs:
         if not (o and n):
             continue
-        before = DIGITS.sub("#", old.pages[o - 1].furniture).split()
-        after = DIGITS.sub("#", new.pages[n - 1].furniture).split()
+        before = old_heads[o - 1].split()
+        after = new_heads[n - 1].split()
         if before == after:
             continue
         matcher = SequenceMatcher(None, before, after, autojunk=False)
@@ -227,4 +236,5 @@ def furniture_changes(old: Document, new: Document, pairs: list[PagePair],
     return [TextChange(FURNITURE, tuple(sorted(o)), tuple(sorted(n)), gone, came, "", "",
                        tuple((op, text) for op, text in (("-", gone), ("+", came)) if text))
             for (gone, came), (o, n) in found.items()
-            if not any(gone in change.old and came in change.new for change in body)]
+            if not moved(gone, came)
+            and not any(gone in change.old and came in change.new for change in body)]

@@ -3,9 +3,11 @@ not belong to.
 
 Every word's box comes from PDFium (pypdfium2). A word belongs to the page body when its
 marked content maps, through the structure tree's /ParentTree, to an element reachable from
-/StructTreeRoot; running headers and page numbers (CSS margin boxes) are tagged by
-WeasyPrint but left out of the tree, so they count as margin-box text. Words the tags do not
-place (no marked-content id, as in an SVG figure, or an untagged PDF) are placed by position:
+/StructTreeRoot, and margin-box text when it maps to an element left out of the tree (as
+WeasyPrint tags running headers and page numbers) or is a header or footer artifact (as
+mgi_report.tagging marks them). Words the tags do not place (no marked-content id: another
+artifact, such as the contents' leader dots; text in an SVG figure; an untagged PDF) are
+placed by position:
 body text when they touch the body area. The body area is the page less the ``@page`` margins of the
 project's stylesheets (templates/css/*.css). Rules, per word:
 
@@ -85,33 +87,38 @@ class Margins:
     left: float
 
 
-def page_margins(css_files: Sequence[Path], page_width: float) -> Margins | None:
-    """The margins of the plain ``@page`` rule (no selector) of the stylesheets, in order."""
+def page_margins(css_files: Sequence[Path], page_width: float,
+                 first: bool = False) -> Margins | None:
+    """The margins of the plain ``@page`` rule (no selector) of the stylesheets, in order;
+    for the first page (``first``), with those of ``@page :first`` over them, as the
+    cascade gives them (the pseudo-class is the more specific selector)."""
     sides: dict[str, float] = {}
-    for path in css_files:
-        rules = tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"),
-                                          skip_comments=True, skip_whitespace=True)
-        for rule in _page_rules(rules):
-            for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
-                                                       skip_whitespace=True):
-                if item.type == "declaration":
-                    sides.update(_margin_declaration(item, page_width))
+    selectors = ("", ":first") if first else ("",)
+    for selector in selectors:
+        for path in css_files:
+            rules = tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"),
+                                              skip_comments=True, skip_whitespace=True)
+            for rule in _page_rules(rules, selector):
+                for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                           skip_whitespace=True):
+                    if item.type == "declaration":
+                        sides.update(_margin_declaration(item, page_width))
     if not sides:
         return None
     return Margins(sides.get("top", 0.0), sides.get("right", 0.0), sides.get("bottom", 0.0),
                    sides.get("left", 0.0))
 
 
-def _page_rules(rules: Sequence[Any]) -> Iterator[Any]:
+def _page_rules(rules: Sequence[Any], selector: str) -> Iterator[Any]:
     for rule in rules:
         if rule.type != "at-rule" or rule.content is None:
             continue
         name = rule.lower_at_keyword
-        if name == "page" and not any(t.type != "whitespace" for t in rule.prelude):
+        if name == "page" and tinycss2.serialize(rule.prelude).strip().lower() == selector:
             yield rule
         elif name == "media" and "print" in tinycss2.serialize(rule.prelude) + " all":
             yield from _page_rules(tinycss2.parse_rule_list(
-                rule.content, skip_comments=True, skip_whitespace=True))
+                rule.content, skip_comments=True, skip_whitespace=True), selector)
 
 
 def _margin_declaration(declaration: Any, page_width: float) -> dict[str, float]:
@@ -230,7 +237,10 @@ def _page_words(raw: Any, textpage: Any, count: int, body: set[int] | None) -> I
         key = ctypes.cast(obj, ctypes.c_void_p).value
         if key not in mcids:
             mcids[key] = raw.FPDFPageObj_GetMarkedContentID(obj) if obj else -1
-        is_body = None if body is None or mcids[key] < 0 else mcids[key] in body
+            if obj and mcids[key] < 0 and _running(raw, obj):
+                mcids[key] = RUNNING
+        is_body = None if body is None or mcids[key] == -1 else \
+            mcids[key] != RUNNING and mcids[key] in body
         if box is not None and (is_body != word_body or not _same_line(box, glyph)):
             yield from flush()
             text, box = [], None
@@ -240,6 +250,29 @@ def _page_words(raw: Any, textpage: Any, count: int, body: set[int] | None) -> I
                                             min(box.bottom, glyph.bottom),
                                             max(box.right, glyph.right), max(box.top, glyph.top))
     yield from flush()
+
+
+#: Stands for the marked-content id of a running head or page number.
+RUNNING = -2
+
+
+def _running(raw: Any, obj: Any) -> bool:
+    """Whether a page object is marked as a header or footer artifact (``/Artifact`` with a
+    ``/Subtype``, which only pagination artifacts have; PDFium cannot read its value, a
+    name, but names its key)."""
+    def text(read: Any, *args: Any) -> str | None:
+        buffer = (ctypes.c_ushort * 32)()
+        length = ctypes.c_ulong()
+        if not read(*args, buffer, ctypes.sizeof(buffer), ctypes.byref(length)):
+            return None
+        return bytes(buffer)[:max(length.value - 2, 0)].decode("utf-16-le")
+
+    for index in range(raw.FPDFPageObj_CountMarks(obj)):
+        mark = raw.FPDFPageObj_GetMark(obj, index)
+        if text(raw.FPDFPageObjMark_GetName, mark) == "Artifact":
+            return any(text(raw.FPDFPageObjMark_GetParamKey, mark, i) == "Subtype"
+                       for i in range(raw.FPDFPageObjMark_CountParams(mark)))
+    return False
 
 
 def _same_line(a: Box, b: Box) -> bool:
@@ -277,17 +310,18 @@ def problems(number: int, page: Box, found: Sequence[Word],
 
 def check(context: GateContext, targets: Sequence[Target]) -> Mapping[Path, Outcome]:
     css = sorted((context.root / "templates" / "css").glob("*.css"))
-    margins: dict[float, Margins | None] = {}
+    margins: dict[tuple[float, bool], Margins | None] = {}
 
     def one(target: Target) -> Outcome:
         findings: list[Finding] = []
         note = ""
         for number, page, found in words(target.path):
-            if page.right not in margins:
-                margins[page.right] = page_margins(css, page.right)
-            if margins[page.right] is None:
+            key = (page.right, number == 1)
+            if key not in margins:
+                margins[key] = page_margins(css, page.right, first=key[1])
+            if margins[key] is None:
                 note = "no @page margins in templates/css: checked against the page only"
-            findings.extend(problems(number, page, found, margins[page.right]))
+            findings.extend(problems(number, page, found, margins[key]))
         return Outcome.of(findings, note)
 
     return each(targets, one)

@@ -19,6 +19,7 @@ from ..inspect import FURNITURE_BAND, pdf_text
 from ..markup import FOOTNOTE_REF, plain
 from ..merge import merge
 from ..model import Edition, EditionSpec
+from ..render import typesettings
 from .context import GateContext
 from .model import Finding, Gate, Outcome, Target, each
 from .tools import program, run, version
@@ -37,11 +38,13 @@ def spec_of(target: Target) -> EditionSpec:
 
 
 def sentences(edition: Edition) -> Iterator[tuple[str, str]]:
-    """(key, sentence) for the edition's title and every text of its report.
+    """(key, sentence) for the edition's title and every text of its report, typeset in the
+    text's language as the edition sets it (its quotation marks).
 
     Footnote calls split a sentence: the PDF prints their number where the call is.
     """
     spec = edition.spec
+    typesetting = typesettings(edition)
     prefix = f"{spec.country}.{spec.report}."
     for key, text in edition.texts.items():
         if not (key.startswith(prefix) or key == f"{spec.country}.titles.{spec.report}"):
@@ -49,7 +52,7 @@ def sentences(edition: Edition) -> Iterator[tuple[str, str]]:
         paragraphs = (text.value,) if isinstance(text.value, str) else text.value
         for paragraph in paragraphs:
             for piece in FOOTNOTE_REF.split(paragraph)[::2]:
-                for sentence in SENTENCE_END.split(plain(piece)):
+                for sentence in SENTENCE_END.split(plain(piece, typesetting(text.lang))):
                     if sentence.strip():
                         yield key, sentence.strip()
 

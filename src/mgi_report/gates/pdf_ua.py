@@ -2,14 +2,8 @@
 the Matterhorn Protocol conditions it does not cover, written here on pikepdf.
 
 Applies to PDFs that claim PDF/UA-1 in their XMP metadata (the default variant); other
-variants are ``n/a``. Two of the checker's verdicts are replaced by a stricter check of ours,
-for reasons given in docs/conformance.md:
-
-- ``UA-15-003``'s heuristic branch ("TH cells carry neither /Scope nor /Headers"):
-  WeasyPrint associates cells the other way ISO 14289-1 §7.5 allows, /Headers on every TD
-  naming the /ID of its TH cells; ``table headers`` below checks exactly that.
-- ``UA-14-001`` (empty headings) is skipped by pdfua 0.1.3 on pikepdf 10 (it raises on an
-  array /K); ``empty heading`` below checks it.
+variants are ``n/a``. Every pdfua finding, of any severity, fails the gate, as does a rule
+it could not evaluate: nothing is exempted.
 """
 
 from __future__ import annotations
@@ -25,8 +19,6 @@ from .context import GateContext
 from .model import Finding, Gate, Outcome, Target, each
 
 HEADING = re.compile(r"^/H([1-6])$")
-#: pdfua findings our own checks decide instead, as (rule, confidence name or "*").
-REPLACED = {("UA-15-003", "HEURISTIC"): "table headers", ("UA-14-001", "*"): "empty heading"}
 
 
 @dataclass
@@ -56,11 +48,9 @@ def check_file(target: Target) -> Outcome:
             return Outcome("n/a", note="does not claim PDF/UA-1 in its XMP metadata")
         ours = list(own_checks(pdf))
     report = pdfua.validate(str(target.path))
-    findings = [Finding(f.rule_id, f.location.describe(), f.message) for f in report.findings
-                if (f.rule_id, f.confidence.name) not in REPLACED
-                and (f.rule_id, "*") not in REPLACED]
+    findings = [Finding(f.rule_id, f.location.describe(), f.message) for f in report.findings]
     findings.extend(Finding(f"{o.rule_id} not evaluated", "", o.skipped_reason or "")
-                    for o in report.skipped if (o.rule_id, "*") not in REPLACED)
+                    for o in report.skipped)
     return Outcome.of([*findings, *ours])
 
 

@@ -9,6 +9,8 @@ from .pdf_bounds import GATE as TEXT_IN_BOUNDS
 from .pdf_file import FONTS, QPDF
 from .pdf_text import GATE as TEXT
 from .pdf_ua import GATE as PDF_UA
+from .typography import GATE as TYPOGRAPHY
 
 GATES: dict[str, Gate] = {gate.name: gate for gate in (
-    HTML_VALID, AXE, SELF_CONTAINED, QPDF, FONTS, TEXT, PDF_UA, TEXT_IN_BOUNDS)}
+    HTML_VALID, AXE, SELF_CONTAINED, QPDF, FONTS, TEXT, PDF_UA, TEXT_IN_BOUNDS,
+    TYPOGRAPHY)}
