@@ -704,27 +704,17 @@ def python_format(text: str) -> FormatSpec | str:
             name, i = text[i + 1:j], j + 1
         while i < n and text[i] in "-+ #0":
             i += 1
-        if i < n and text[i] == "*":
-            i += 1
-            if spec.named:
-                return MIXES
-            spec.unnamed.append("integer")
-        else:
-            while i < n and "0" <= text[i] <= "9":
-                i += 1
+        width = _number_field(text, i, spec)
+        if width is None:
+            return MIXES
+        i, _ = width
         zero_precision = False
         if i < n and text[i] == ".":
-            i += 1
-            if i < n and text[i] == "*":
-                i += 1
-                if spec.named:
-                    return MIXES
-                spec.unnamed.append("integer")
-            elif i < n and "0" <= text[i] <= "9":
-                zero_precision = True
-                while i < n and "0" <= text[i] <= "9":
-                    zero_precision = zero_precision and text[i] == "0"
-                    i += 1
+            precision = _number_field(text, i + 1, spec)
+            if precision is None:
+                return MIXES
+            i, digits = precision
+            zero_precision = bool(digits) and not digits.strip("0")
         if i < n and text[i] in "hlL":
             i += 1
         if i >= n:
@@ -747,6 +737,21 @@ def python_format(text: str) -> FormatSpec | str:
             spec.unnamed.append(kind)
         i += 1
     return spec
+
+
+def _number_field(text: str, i: int, spec: FormatSpec) -> tuple[int, str] | None:
+    """A directive's width or precision at ``i``: ``*`` (one more integer argument, added
+    to ``spec``) or digits. The index after it and the digits; None when ``*`` would mix
+    unnamed arguments with named ones."""
+    if i < len(text) and text[i] == "*":
+        if spec.named:
+            return None
+        spec.unnamed.append("integer")
+        return i + 1, ""
+    end = i
+    while end < len(text) and "0" <= text[end] <= "9":
+        end += 1
+    return end, text[i:end]
 
 
 def _same(first: str, second: str, strict: bool) -> bool:
