@@ -136,3 +136,24 @@ def test_unknown_locale_on_the_command_line_is_a_usage_error(
                       "--out", str(tmp_path))
     assert status == 2
     assert err.strip() == "mgi-report: unknown locale 'xx' (known: en, de, ru)"
+
+
+BILINGUAL_TITLE = ('        title:\n          - text: "Strategy"\n            language: en\n'
+                   '          - text: "Стратегия"\n            language: ru\n')
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ('        title:\n          - language: en\n',
+     "content/countries/kaz.yaml:14: sources[0].entries[0].title[0]: missing key 'text'"),
+    ("        title: []\n",
+     "content/countries/kaz.yaml:13: sources[0].entries[0].title: empty list"),
+    ('        title:\n          - text: ""\n            language: en\n',
+     "content/countries/kaz.yaml:14: sources[0].entries[0].title[0].text: empty text"),
+])
+def test_a_bilingual_title_s_problem_is_named_in_the_part_that_has_it(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str], title: str,
+        expected: str) -> None:
+    """A title is text or a list of parts: a list is explained as a list of parts, not as
+    'not valid under any of the given schemas'."""
+    edit("content/countries/kaz.yaml", BILINGUAL_TITLE, title)
+    assert check(capsys, project_copy) == (2, [expected])

@@ -38,3 +38,23 @@ def test_manifest_lists_each_edition_with_hashes_and_page_counts(built: SessionB
 def test_pdf_identifier_is_derived_from_the_inputs(built: SessionBuild) -> None:
     pdf = (built.out / "kaz/snapshot.en.pdf").read_bytes()
     assert b"/ID [" in pdf
+
+
+def test_a_word_another_locale_keeps_whole_changes_the_inputs_hash(tmp_path: Path) -> None:
+    """The English snapshot quotes Russian titles: words Russian never hyphenates are set
+    whole in it, so they are among its inputs."""
+    from mgi_report.build import inputs_hash, load_project
+    from mgi_report.merge import merge
+    from mgi_report.model import EditionSpec
+
+    root = copy_project(tmp_path / "project")
+    spec = EditionSpec("kaz", "snapshot", "en")
+    project = load_project(root)
+    before = inputs_hash(project, merge(project, spec), "pdf/ua-1")
+    settings = root / "content/ru/locale.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "  - Будапешт\n" in text
+    settings.write_text(text.replace("  - Будапешт\n", "  - Будапешт\n  - Стратегия\n"),
+                        encoding="utf-8")
+    project = load_project(root)
+    assert inputs_hash(project, merge(project, spec), "pdf/ua-1") != before

@@ -226,3 +226,18 @@ def test_the_cover_mark_is_drawn_in_the_domain_palette(built: SessionBuild) -> N
     css = (ROOT / "templates" / "css" / "report.css").read_text(encoding="utf-8")
     palette = re.findall(r"--domain-\d: (#[0-9a-f]{6});", css)
     assert re.findall(r'fill="(#[0-9a-f]{6})"', mark.group()) == palette
+
+
+def test_quotes_just_before_or_after_a_footnote_call_are_typeset_like_any_other() -> None:
+    english = Typesetting("“”‘’")
+    html = str(inline('The "MGI"[^mgi] and \'on x\'[^a], "in[^mgi]" it',
+                      lambda name: Markup(f"<sup>{name}</sup>"), english))
+    assert html == ("The “MGI”<sup>mgi</sup> and ‘on x’<sup>a</sup>, "
+                    "“in<sup>mgi</sup>” it")
+
+
+def test_a_word_kept_whole_that_runs_into_an_address_is_written_once() -> None:
+    kept = Typesetting("“”‘’", ("Budapest",))
+    for text in ("Budapest-www.example.org/path", "Budapesthttp://example.org/y"):
+        html = str(inline(text, typesetting=kept))
+        assert re.sub(r"<[^>]+>", "", html) == text, html

@@ -99,7 +99,8 @@ def _choose(what: str, asked: Sequence[str] | None, known: list[str]) -> list[st
 
 
 def inputs_hash(project: Project, edition: Edition, variant: str) -> str:
-    """A hash of every file and option the edition is made from."""
+    """A hash of every file and option the edition is made from, and of what it takes from
+    other locales (the words kept whole in any language it may quote)."""
     paths = ProjectPaths(project.root)
     spec = edition.spec
     files = [paths.structure, paths.countries / f"{spec.country}.yaml",
@@ -111,6 +112,7 @@ def inputs_hash(project: Project, edition: Edition, variant: str) -> str:
     for path in files:
         if path.is_file() or path.is_symlink():
             digest.update(paths.display(path).encode() + b"\0" + paths.read(path) + b"\0")
+    digest.update(repr(sorted(edition.never_hyphenate.items())).encode())
     return digest.hexdigest()
 
 

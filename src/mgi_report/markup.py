@@ -74,9 +74,11 @@ def set_text(text: str, unbroken: re.Pattern[str] | None = None) -> Markup:
 
 
 def _marked(text: str, unbroken: re.Pattern[str] | None) -> list[re.Match[str]]:
+    """The addresses and the words kept whole in ``text``, in order, none overlapping
+    another (a word that runs into an address is left to the address)."""
     addresses = list(ADDRESS.finditer(text))
     words = [m for m in (unbroken.finditer(text) if unbroken else ())
-             if not any(a.start() <= m.start() < a.end() for a in addresses)]
+             if not any(m.start() < a.end() and a.start() < m.end() for a in addresses)]
     return sorted([*addresses, *words], key=lambda m: m.start())
 
 
@@ -108,10 +110,12 @@ def inline(text: str, footnote: Callable[[str], Markup] | None = None,
     """Render one paragraph of content; ``[^id]`` becomes ``footnote(id)``. With a
     ``typesetting``, straight quotes become the language's and line breaks are controlled.
 
-    Footnote calls stand as placeholders (private-use characters the text does not use)
-    while Markdown is read, so a quotation around a call is still one quotation."""
+    Footnote calls stand as placeholders while Markdown is read, so a quotation around a
+    call is still one quotation: punctuation the text does not use (Unicode's supplemental
+    punctuation), as ``[^id]`` is punctuation, so a quote before or after a call closes or
+    opens as it would before the call itself."""
     names = FOOTNOTE_REF.findall(text)
-    mark = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+    mark = next(chr(c) for c in range(0x2E00, 0x2E50) if chr(c) not in text)
     marked = FOOTNOTE_REF.sub(lambda _: mark * 2, text) if names else text
     pieces = _parser(typesetting).renderInline(marked).split(mark * 2)
     out = [Markup(pieces[0])]

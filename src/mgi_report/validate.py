@@ -147,12 +147,29 @@ def _explain(doc: YamlDocument, path: KeyPath,
     elif kind == "propertyNames":
         yield doc.problem(path, f"{_short(instance)} is not a valid id "
                                 "(lower-case letters, digits and '-')")
+    elif kind in {"oneOf", "anyOf"} and (fitting := _fitting_branch(error)) is not None:
+        for sub in fitting:
+            yield from _explain(doc, tuple(sub.absolute_path), sub)
+    elif kind == "minItems" and isinstance(instance, list):
+        yield doc.problem(path, "empty list" if expected == 1
+                          else f"a list of at least {expected} items")
     elif kind in {"maxLength", "minLength"}:
         limit = expected
         yield doc.problem(path, "empty text" if limit == 1 and kind == "minLength"
                           else f"text longer than {limit} characters")
     else:
         yield doc.problem(path, error.message)
+
+
+def _fitting_branch(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError] | None:
+    """Of a value that fits none of several shapes (a title as text, or as a list of
+    parts), the errors of the one shape whose type it has: what is wrong with it there."""
+    branches: dict[Any, list[jsonschema.ValidationError]] = {}
+    for sub in error.context or ():
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    fitting = [subs for subs in branches.values()
+               if not any(sub.validator == "type" and not sub.relative_path for sub in subs)]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def _article(name: str) -> str:
