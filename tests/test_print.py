@@ -14,7 +14,9 @@ from mgi_report.gates.typography import (
     Document,
     heads,
     load,
+    measure,
     running_head_findings,
+    sections,
     sections_at_top,
 )
 
@@ -48,3 +50,19 @@ def test_a_domain_is_headed_by_its_short_label_not_its_long_title(
         number = NUMBERED.match(mark.title) if mark else None
         if mark and mark.level > 0 and number and f" {number.group(1)}: " not in mark.title:
             assert mark.title not in head.text, (head.page, head.text)
+
+
+@pytest.mark.parametrize("report", ["snapshot", "profile"])
+@pytest.mark.parametrize("locale", ["en", "de", "ru"])
+def test_a_heading_keeps_at_least_three_lines_of_what_follows_on_its_page(
+        built: SessionBuild, report: str, locale: str) -> None:
+    """Lines of body text size below a section's heading on the page it starts on (the
+    heading's own lines are larger)."""
+    found = document(built, report, locale)
+    body = measure(found)
+    assert body is not None
+    for mark in sections(found):
+        page = found.pages[mark.page - 1]
+        following = [line for line in page.lines
+                     if line.box.top < mark.y + 0.5 and line.size <= body.size]
+        assert len(following) >= 3, (mark.page, mark.title, [line.text for line in following])
