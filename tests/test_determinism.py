@@ -50,11 +50,11 @@ def test_a_word_another_locale_keeps_whole_changes_the_inputs_hash(tmp_path: Pat
     root = copy_project(tmp_path / "project")
     spec = EditionSpec("kaz", "snapshot", "en")
     project = load_project(root)
-    before = inputs_hash(project, merge(project, spec), "pdf/ua-1")
+    before = inputs_hash(project, merge(project, spec), "pdf/ua-1", ["report.html.j2"])
     settings = root / "content/ru/locale.yaml"
     text = settings.read_text(encoding="utf-8")
     assert "  - Будапешт\n" in text
     settings.write_text(text.replace("  - Будапешт\n", "  - Будапешт\n  - Стратегия\n"),
                         encoding="utf-8")
     project = load_project(root)
-    assert inputs_hash(project, merge(project, spec), "pdf/ua-1") != before
+    assert inputs_hash(project, merge(project, spec), "pdf/ua-1", ["report.html.j2"]) != before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
@@ -20,12 +20,12 @@ from .errors import BuildError, InputError, Problem, UsageError
 from .fonts import ShippedFonts, as_read, check_wording, coverage_message, machine_fonts
 from .layout import LAYOUT_PASSES, keep_whole
 from .load import load_raw
-from .manifest import MANIFEST, OutputRecord, sha256, update_manifest
-from .merge import fallback_chain, merge
+from .manifest import MANIFEST, OutputRecord, previous_records, sha256, update_manifest
+from .merge import merge
 from .model import Edition, EditionSpec, Project, bcp47
 from .paths import ProjectPaths, refuse_project_output
 from .publish import Staging, transaction
-from .render import Alternate, RenderOptions, render_html
+from .render import TEMPLATE_SUFFIX, Alternate, Rendered, RenderOptions, render
 from .translate.status import content_state
 from .validate import validate
 from .write import DEFAULT_PDF_VARIANT, FORMATS, laid_out_pdf, pdf_variant
@@ -40,6 +40,13 @@ log = logging.getLogger("mgi_report")
 class BuildResult:
     outputs: tuple[OutputRecord, ...]
     manifest: Path
+    #: Editions left as they were: their inputs and files had not changed.
+    unchanged: tuple[str, ...] = ()
+
+    @property
+    def written(self) -> tuple[OutputRecord, ...]:
+        """The files this build made (the others were left as they were)."""
+        return tuple(r for r in self.outputs if r.edition not in self.unchanged)
 
 
 def load_project(root: Path) -> Project:
@@ -98,21 +105,26 @@ def _choose(what: str, asked: Sequence[str] | None, known: list[str]) -> list[st
     return list(dict.fromkeys(asked))
 
 
-def inputs_hash(project: Project, edition: Edition, variant: str) -> str:
-    """A hash of every file and option the edition is made from, and of what it takes from
-    other locales (the words kept whole in any language it may quote)."""
+def inputs_hash(project: Project, edition: Edition, variant: str,
+                templates: Iterable[str]) -> str:
+    """A hash of what the edition is made from, and nothing else: its merged content (the
+    keys it shows, each through the fallback chain, the structure and country data it
+    uses, the words kept whole in any language it may quote), its language siblings, its
+    locale's interface catalog, the templates it included, the stylesheets and fonts, and
+    the options (``variant``). An edit elsewhere leaves the hash, and the edition, as it
+    was."""
     paths = ProjectPaths(project.root)
     spec = edition.spec
-    files = [paths.structure, paths.countries / f"{spec.country}.yaml",
-             catalog_path(paths, spec.locale)]
-    for locale in fallback_chain(project, spec.locale):
-        files.extend(sorted((paths.content / locale).glob("*.yaml")))
-    files.extend(sorted(p for p in paths.templates.rglob("*") if p.is_file()))
     digest = hashlib.sha256(f"mgi-report {__version__}\0{spec.name}\0{variant}\0".encode())
+    digest.update(repr(edition).encode() + b"\0")
+    digest.update(repr(alternates(project, spec)).encode() + b"\0")
+    files = [catalog_path(paths, spec.locale),
+             *(paths.templates.joinpath(*name.split("/")) for name in sorted(set(templates))),
+             *sorted(p for p in paths.templates.rglob("*")
+                     if p.is_file() and not p.name.endswith(TEMPLATE_SUFFIX))]
     for path in files:
-        if path.is_file() or path.is_symlink():
-            digest.update(paths.display(path).encode() + b"\0" + paths.read(path) + b"\0")
-    digest.update(repr(sorted(edition.never_hyphenate.items())).encode())
+        data = paths.read(path) if path.is_file() or path.is_symlink() else b"(none)"
+        digest.update(paths.display(path).encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
@@ -125,9 +137,11 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
           countries: Sequence[str] | None = None, reports: Sequence[str] | None = None,
           locales: Sequence[str] | None = None, formats: Sequence[str] | None = None,
           variant: str = DEFAULT_PDF_VARIANT, mark_fallback: bool = False,
-          strict: bool = False) -> BuildResult:
+          strict: bool = False, force: bool = False) -> BuildResult:
     """Build the chosen editions into ``out``; nothing is written unless all succeed.
 
+    An edition whose inputs (:func:`inputs_hash`, in the manifest) and files in ``out``
+    are as the last build left them is not made again, unless ``force``.
     ``mark_fallback`` highlights text shown in a fallback language (for review);
     ``strict`` refuses to build with outdated translations.
     """
@@ -142,12 +156,43 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     if strict:
         _refuse_outdated(project, editions)
     records: list[OutputRecord] = []
+    unchanged: list[str] = []
+    options = f"{variant}\0{mark_fallback}"
     with transaction(out) as staging:
+        previous = {} if force else previous_records(staging.path)
         for edition in editions:
+            kept = _unchanged(project, edition, staging, chosen_formats, options, previous)
+            if kept:
+                records.extend(kept)
+                unchanged.append(edition.spec.name)
+                log.info("unchanged %s", edition.spec.name)
+                continue
             records.extend(_build_edition(project, paths, fonts, edition, staging,
                                           chosen_formats, variant, mark_fallback))
         update_manifest(staging.path, records, f"mgi-report {__version__}")
-    return BuildResult(tuple(records), out / MANIFEST)
+    return BuildResult(tuple(records), out / MANIFEST, tuple(unchanged))
+
+
+def _unchanged(project: Project, edition: Edition, staging: Staging, formats: list[str],
+               options: str, previous: Mapping[str, OutputRecord]) -> list[OutputRecord]:
+    """The records of the edition's files when a build would make them as they are: each
+    was made from the inputs it would be made from now (hashed with the templates it
+    included then), and is in the output folder with the bytes it was written with."""
+    found = []
+    for fmt in formats:
+        record = previous.get(output_path(edition.spec, fmt))
+        if record is None or record.inputs_sha256 != inputs_hash(
+                project, edition, options, record.templates):
+            return []
+        written = staging.path / record.path
+        if not written.is_file() or sha256(written.read_bytes()) != record.sha256:
+            return []
+        found.append(record)
+    return found
+
+
+def output_path(spec: EditionSpec, fmt: str) -> str:
+    return f"{spec.country}/{spec.report}.{spec.locale}.{fmt}"
 
 
 def _build_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition: Edition,
@@ -156,13 +201,14 @@ def _build_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, e
     """Render one edition, write its files into the staged output folder, describe them."""
     spec = edition.spec
     started = time.perf_counter()
-    html = _render(project, paths, fonts, edition, mark_fallback)
-    identity = inputs_hash(project, edition, f"{variant}\0{mark_fallback}")
+    rendered = _render(project, paths, fonts, edition, mark_fallback)
+    html = rendered.html
+    identity = inputs_hash(project, edition, f"{variant}\0{mark_fallback}", rendered.templates)
     records, described = [], []
     for fmt in formats:
         data = _lay_out(project, paths, fonts, edition, html, mark_fallback, variant, identity) \
             if fmt == "pdf" else _make(fmt, html, paths, variant, identity, spec)
-        relative = f"{spec.country}/{spec.report}.{spec.locale}.{fmt}"
+        relative = output_path(spec, fmt)
         reader = _read_pdf(data) if fmt == "pdf" else None
         pages = len(reader.pages) if reader else None
         if reader and (foreign := machine_fonts(reader, fonts)):
@@ -174,7 +220,8 @@ def _build_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, e
             edition=spec.name, country=spec.country, report=spec.report,
             locale=spec.locale, format=fmt, path=relative, inputs_sha256=identity,
             sha256=sha256(data), bytes=len(data), pages=pages,
-            fallback_keys=edition.fallback_keys, content=content_hashes(edition)))
+            fallback_keys=edition.fallback_keys, content=content_hashes(edition),
+            templates=tuple(dict.fromkeys(rendered.templates))))
         described.append(f"{fmt} ({pages} pages)" if pages else fmt)
     log.info("built %s: %s in %.1f s", spec.name, ", ".join(described),
              time.perf_counter() - started)
@@ -185,15 +232,15 @@ def _build_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, e
 
 
 def _render(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition: Edition,
-            mark_fallback: bool) -> str:
+            mark_fallback: bool) -> Rendered:
     """The edition's HTML, once every character a reader will see is in the shipped fonts
     (the wording was checked at its source; this catches what Babel's locale data adds)."""
     spec = edition.spec
-    html = render_html(paths, edition, RenderOptions(alternates(project, spec), mark_fallback))
-    if missing := fonts.missing(as_read(html)):
+    rendered = render(paths, edition, RenderOptions(alternates(project, spec), mark_fallback))
+    if missing := fonts.missing(as_read(rendered.html)):
         raise InputError([Problem(f"{spec.name}.html", 0, "", "text from locale data (a date, "
                                   "a number): " + coverage_message(missing))])
-    return html
+    return rendered
 
 
 def alternates(project: Project, spec: EditionSpec | None) -> tuple[Alternate, ...]:
@@ -245,7 +292,7 @@ def _lay_out(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition
         if not more:
             break
         kept |= more
-        html = _render(project, paths, fonts, keep_whole(edition, kept), mark_fallback)
+        html = _render(project, paths, fonts, keep_whole(edition, kept), mark_fallback).html
         with _failing_as(edition.spec, "pdf"):
             pdf, ladders = laid_out_pdf(html, paths.templates, variant, identity)
     return pdf

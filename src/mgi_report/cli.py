@@ -64,6 +64,9 @@ def parser() -> argparse.ArgumentParser:
                    help="highlight text shown in a fallback language (for review)")
     b.add_argument("--strict", action="store_true",
                    help="fail on outdated translations (content or interface)")
+    b.add_argument("--force", action="store_true",
+                   help="make every edition again, also those whose inputs and files are "
+                        "as the last build left them")
 
     i18n = commands.add_parser("i18n", help="translation tools: extract, status, export, "
                                             "import, confirm",
@@ -198,9 +201,11 @@ def _run(args: argparse.Namespace) -> int:
         return _i18n(args)
     result = build(args.root, args.out, countries=args.country, reports=args.report,
                    locales=args.locale, formats=args.format, variant=args.pdf_variant,
-                   mark_fallback=args.mark_fallback, strict=args.strict)
-    logging.getLogger("mgi_report").info("wrote %d files and %s", len(result.outputs),
-                                         result.manifest)
+                   mark_fallback=args.mark_fallback, strict=args.strict, force=args.force)
+    unchanged = len(result.unchanged)
+    logging.getLogger("mgi_report").info(
+        "wrote %d files and %s%s", len(result.written), result.manifest,
+        f" ({unchanged} editions unchanged)" if unchanged else "")
     return EXIT_OK
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,8 @@ class OutputRecord:
     pages: int | None
     fallback_keys: tuple[str, ...]
     content: Mapping[str, str]
+    #: The templates the edition included (names under templates/).
+    templates: tuple[str, ...] = ()
 
 
 def sha256(data: bytes) -> str:
@@ -45,6 +47,26 @@ def read_manifest(out: Path) -> dict[str, Any]:
     except (json.JSONDecodeError, UnicodeDecodeError):
         return {"outputs": []}
     return data if isinstance(data.get("outputs"), list) else {"outputs": []}
+
+
+def previous_records(out: Path) -> dict[str, OutputRecord]:
+    """The records of the last build's files, by path; an entry this version would not
+    write (another shape, another version's fields) is left out, and its file rebuilt."""
+    found = {}
+    names = {f.name for f in fields(OutputRecord)}
+    for entry in read_manifest(out)["outputs"]:
+        if not isinstance(entry, dict) or set(entry) != names:
+            continue
+        try:
+            record = OutputRecord(**{**entry, "fallback_keys": tuple(entry["fallback_keys"]),
+                                     "templates": tuple(entry["templates"])})
+        except TypeError:
+            continue
+        if all(isinstance(getattr(record, name), str) for name in
+               ("path", "inputs_sha256", "sha256")) and \
+                all(isinstance(name, str) for name in record.templates):
+            found[record.path] = record
+    return found
 
 
 def update_manifest(out: Path, records: Iterable[OutputRecord], generator: str) -> Path:

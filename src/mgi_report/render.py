@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
 ENTRY_TEMPLATE = "report.html.j2"
+#: Files under templates/ that Jinja reads (the rest are stylesheets, fonts, pictures).
+TEMPLATE_SUFFIX = ".j2"
 
 
 @dataclass(frozen=True)
@@ -80,13 +82,30 @@ class WheelSegment:
     label_y: float
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """An edition's HTML and the templates it was made from (names under templates/, in
+    the order they were loaded): what a rebuild must compare."""
+
+    html: str
+    templates: tuple[str, ...]
+
+
 def render_html(paths: ProjectPaths, edition: Edition,
                 options: RenderOptions | None = None) -> str:
     """Render ``edition`` with the templates and catalog under ``paths``."""
-    env = environment(paths, edition.spec.locale, typesettings(edition))
+    return render(paths, edition, options).html
+
+
+def render(paths: ProjectPaths, edition: Edition,
+           options: RenderOptions | None = None) -> Rendered:
+    """:func:`render_html`, with the templates the edition included."""
+    loader = ProjectLoader(paths)
+    env = environment(paths, edition.spec.locale, typesettings(edition), loader)
     try:
         template = env.get_template(ENTRY_TEMPLATE)
-        return template.render(context(edition, options or RenderOptions()))
+        html = template.render(context(edition, options or RenderOptions()))
+        return Rendered(html, tuple(loader.loaded))
     except jinja2.TemplateNotFound as exc:
         where = paths.display(paths.templates / str(exc.name))
         raise TemplateError([Problem(where, 0, "", "template not found")]) from None
@@ -138,6 +157,7 @@ class ProjectLoader(jinja2.BaseLoader):
 
     def __init__(self, paths: ProjectPaths) -> None:
         self.paths = paths
+        self.loaded: list[str] = []
 
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
@@ -145,6 +165,7 @@ class ProjectLoader(jinja2.BaseLoader):
         if not path.is_file() and not path.is_symlink():
             raise jinja2.TemplateNotFound(template)
         data = self.paths.read(path)
+        self.loaded.append("/".join(split_template_path(template)))
         filename, mtime = str(path), path.stat().st_mtime
         if not path.resolve().is_relative_to(self.paths.templates.resolve()):
             raise TemplateError([Problem(self.paths.display(path), 0, "",
@@ -177,9 +198,10 @@ def quotation_marks(lang: str) -> str:
 
 
 def environment(paths: ProjectPaths, locale: str,
-                typesetting: Callable[[str], Typesetting] | None = None) -> jinja2.Environment:
+                typesetting: Callable[[str], Typesetting] | None = None,
+                loader: ProjectLoader | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=ProjectLoader(paths),
+        loader=loader or ProjectLoader(paths),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],

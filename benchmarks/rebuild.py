@@ -1,0 +1,56 @@
+"""What an incremental build saves: a full build against a rebuild with nothing changed and
+a rebuild after one edited sentence, into the same output folder, measured in one run. Each
+build is `mgi-report build` in a new process, as a user runs it (imports and validation
+included).
+
+Prints medians and their ratios to the full build (the baseline). Never fails on timing.
+
+    .venv/bin/python benchmarks/rebuild.py [RUNS]
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from timing import median_seconds
+
+ROOT = Path(__file__).resolve().parents[1]
+SENTENCE = ("approximately 90 indicators", "about 90 indicators")
+CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
+
+
+def build(project: Path, out: Path, *options: str) -> None:
+    subprocess.run([sys.executable, "-c", CLI, "build", "--root", str(project), "--out",
+                    str(out), "--quiet", *options], check=True)
+
+
+def main(runs: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="mgi-report-bench-") as work:
+        project = Path(work) / "project"
+        for folder in ("content", "templates", "locale"):
+            shutil.copytree(ROOT / folder, project / folder)
+        out = Path(work) / "out"
+        bundle = project / "content/en/kaz.yaml"
+        original = bundle.read_text(encoding="utf-8")
+        edited = original.replace(*SENTENCE, 1)
+
+        def edit_one_sentence() -> None:
+            text = bundle.read_text(encoding="utf-8")
+            bundle.write_text(edited if text == original else original, encoding="utf-8")
+            build(project, out)
+
+        full = median_seconds(lambda: build(project, out, "--force"), runs)
+        noop = median_seconds(lambda: build(project, out), runs)
+        one = median_seconds(edit_one_sentence, runs)
+    print(f"runs: {runs}, editions: every edition of the project, PDF and HTML")
+    print(f"full build (--force, baseline): median {full:7.2f} s")
+    print(f"no-op rebuild:                  median {noop:7.2f} s  ({noop / full:.3f} of full)")
+    print(f"one sentence edited:            median {one:7.2f} s  ({one / full:.3f} of full)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)

@@ -1,0 +1,97 @@
+"""Incremental builds: an edition whose inputs and files are as the last build left them
+is not made again; an edit makes again exactly the editions that show it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project
+from mgi_report.build import BuildResult, build, load_project, select
+from mgi_report.merge import merge
+
+SENTENCE = "approximately 90 indicators"
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file()}
+
+
+def made(result: BuildResult) -> set[str]:
+    return {record.edition for record in result.outputs} - set(result.unchanged)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def test_a_rebuild_with_nothing_changed_makes_no_edition_again(project: Path,
+                                                                 tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(project, out, formats=["html"])
+    before = files(out)
+    again = build(project, out, formats=["html"])
+    assert made(first) and made(again) == set()
+    assert set(again.unchanged) == {record.edition for record in first.outputs}
+    assert files(out) == before
+
+
+def test_one_edited_sentence_makes_again_only_the_editions_that_show_it(
+        project: Path, tmp_path: Path) -> None:
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    build(project, out, formats=["html"])
+    bundle = project / "content/en/kaz.yaml"
+    text = bundle.read_text(encoding="utf-8")
+    assert text.count(SENTENCE) >= 1
+    key = "kaz.snapshot.introduction"
+    bundle.write_text(text.replace(SENTENCE, "about 90 indicators", 1), encoding="utf-8")
+    edited = load_project(project)
+    showing = {spec.name for spec in select(edited)
+               if (shown := merge(edited, spec).texts.get(key)) and shown.lang == "en"
+               and "about 90 indicators" in str(shown.value)}
+    assert showing == {"kaz/snapshot.en"}, "the edit must be one only English shows"
+    result = build(project, out, formats=["html"])
+    assert made(result) == showing
+    build(project, clean, formats=["html"])
+    assert files(out) == files(clean)
+
+
+def test_an_edited_template_makes_again_only_the_editions_that_include_it(
+        project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(project, out, formats=["html"])
+    wheel = project / "templates/sections/profile/wheel.html.j2"
+    wheel.write_text(wheel.read_text(encoding="utf-8") + "{# reviewed #}\n", encoding="utf-8")
+    result = build(project, out, formats=["html"])
+    assert made(result) == {r.edition for r in first.outputs if "/profile." in r.edition}
+
+
+def test_an_output_file_changed_since_is_made_again_and_force_makes_all(
+        project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(project, out, formats=["html"])
+    before = files(out)
+    page = out / "kaz/profile.de.html"
+    page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>tampered</p></body>"))
+    result = build(project, out, formats=["html"])
+    assert made(result) == {"kaz/profile.de"}
+    assert files(out) == before
+    forced = build(project, out, formats=["html"], force=True)
+    assert made(forced) == {record.edition for record in first.outputs}
+    assert files(out) == before
+
+
+def test_a_pdf_made_again_is_byte_identical_to_a_clean_build(project: Path,
+                                                              tmp_path: Path) -> None:
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    build(project, out, reports=["profile"], locales=["en"])
+    settings = project / "content/en/locale.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "  - Almaty\n",
+                        encoding="utf-8")
+    result = build(project, out, reports=["profile"], locales=["en"])
+    assert made(result) == {"kaz/profile.en"}
+    build(project, clean, reports=["profile"], locales=["en"])
+    assert files(out) == files(clean)
