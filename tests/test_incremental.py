@@ -3,6 +3,10 @@ is not made again; an edit makes again exactly the editions that show it."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,3 +99,37 @@ def test_a_pdf_made_again_is_byte_identical_to_a_clean_build(project: Path,
     assert made(result) == {"kaz/profile.en"}
     build(project, clean, reports=["profile"], locales=["en"])
     assert files(out) == files(clean)
+
+
+CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
+
+
+def run_cli_process(*args: str, cache: Path, code: str = CLI) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          env=environment, check=False)
+
+
+def test_a_rebuild_with_nothing_to_do_never_loads_weasyprint(project: Path,
+                                                              tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(project, out, reports=["profile"], locales=["en"])
+    probe = ("import sys; from mgi_report.cli import main; status = main(); "
+             "print('weasyprint' in sys.modules); sys.exit(status)")
+    done = run_cli_process("build", "--root", str(project), "--out", str(out),
+                           "--report", "profile", "--locale", "en", cache=cache, code=probe)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False" and "(1 edition unchanged)" in done.stderr
+
+
+def test_font_coverage_is_kept_in_the_user_cache_and_a_damaged_entry_is_worked_out_again(
+        project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert run_cli_process("check", "--root", str(project), cache=cache).returncode == 0
+    entries = sorted(cache.glob("mgi-report/*/*.json"))
+    assert len(entries) == len(list((project / "templates/fonts").glob("*.woff2")))
+    kept = entries[0].read_bytes()
+    assert json.loads(kept)["characters"]
+    entries[0].write_text('{"characters": "nonsense"', encoding="utf-8")
+    assert run_cli_process("check", "--root", str(project), cache=cache).returncode == 0
+    assert entries[0].read_bytes() == kept

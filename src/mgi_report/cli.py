@@ -205,7 +205,7 @@ def _run(args: argparse.Namespace) -> int:
     unchanged = len(result.unchanged)
     logging.getLogger("mgi_report").info(
         "wrote %d files and %s%s", len(result.written), result.manifest,
-        f" ({unchanged} editions unchanged)" if unchanged else "")
+        f" ({unchanged} edition{'' if unchanged == 1 else 's'} unchanged)" if unchanged else "")
     return EXIT_OK
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from io import BytesIO
@@ -26,6 +29,7 @@ import tinycss2  # type: ignore[import-untyped]
 from .errors import InputError, Problem
 from .markup import plain
 from .paths import ProjectPaths
+from .publish import write_atomic
 from .yamlfile import YamlDocument, dotted
 
 if TYPE_CHECKING:
@@ -258,16 +262,54 @@ def _strings(tokens: Iterable[Any]) -> Iterator[str]:
 def _face(paths: ProjectPaths, font: Path, family: str) -> Face:
     where = paths.display(font)
     data = paths.read(font)
-    coverage = _coverage(hashlib.sha256(data).digest(), data)
+    coverage = _coverage(hashlib.sha256(data).hexdigest(), data)
     if isinstance(coverage, str):
         raise InputError([Problem(where, 0, "", coverage)])
     return Face(family, where, coverage)
 
 
 @lru_cache(maxsize=64)
-def _coverage(_digest: bytes, data: bytes) -> frozenset[int] | str:
+def _coverage(digest: str, data: bytes) -> frozenset[int] | str:
     """A font's characters, once every glyph outline is known to decode; or what is wrong.
-    Cached by content, so the same font in another folder is read once."""
+    Cached by content, in the process and in the user's cache folder (decoding every glyph
+    of a WOFF2 font takes a third of a second; a build with nothing to do would spend most
+    of its time on it)."""
+    stored = _stored_coverage(digest)
+    if stored is not None:
+        return stored
+    found = _decoded_coverage(data)
+    _store_coverage(digest, found)
+    return found
+
+
+def _coverage_file(digest: str) -> Path:
+    from importlib.metadata import version
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "mgi-report" / f"font-coverage-fonttools-{version('fonttools')}" / \
+        f"{digest}.json"
+
+
+def _stored_coverage(digest: str) -> frozenset[int] | str | None:
+    try:
+        stored = json.loads(_coverage_file(digest).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RuntimeError):
+        return None
+    if isinstance(stored, dict) and isinstance(stored.get("problem"), str):
+        return str(stored["problem"])
+    points = stored.get("characters") if isinstance(stored, dict) else None
+    if isinstance(points, list) and points and all(isinstance(p, int) for p in points):
+        return frozenset(points)
+    return None
+
+
+def _store_coverage(digest: str, found: frozenset[int] | str) -> None:
+    record = {"problem": found} if isinstance(found, str) else {"characters": sorted(found)}
+    with suppress(OSError, RuntimeError):
+        write_atomic(_coverage_file(digest), json.dumps(record).encode("utf-8"))
+
+
+def _decoded_coverage(data: bytes) -> frozenset[int] | str:
     from fontTools.ttLib import TTFont
 
     try:

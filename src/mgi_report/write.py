@@ -14,7 +14,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from .errors import UsageError
-from .fetcher import ProjectFetcher
 from .layout import words_to_keep_whole
 from .tagging import finish, recording
 
@@ -66,6 +65,8 @@ def laid_out_pdf(html: str, assets: Path, variant: str,
     """:func:`html_to_pdf`, and the words that make a ladder of hyphenated lines in its
     layout (:func:`mgi_report.layout.words_to_keep_whole`)."""
     from weasyprint import CSS, HTML
+
+    from .fetcher import ProjectFetcher  # WeasyPrint is loaded only when a PDF is made
 
     chosen = pdf_variant(variant)
     fetcher = ProjectFetcher(assets)
