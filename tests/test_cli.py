@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 from pathlib import Path
 from typing import Any, cast
@@ -36,8 +37,10 @@ def test_build_reports_progress_per_edition_and_quiet_silences_it(
             "--format", "html", "--out", str(tmp_path)]
     assert main(args) == 0
     lines = capsys.readouterr().err.strip().splitlines()
-    assert lines[0].startswith("built kaz/profile.en: html in ")
-    assert lines[-1].startswith("wrote 1 files")
+    assert re.fullmatch(r"\[1/1\] kaz/profile\.en  html  \d+\.\d s", lines[0]), lines
+    assert lines[-1].startswith("1 editions: 1 made, 0 unchanged; 0 with text in a fallback "
+                                "language (0 keys), 0 outdated translations shown; wrote 1 "
+                                "files and "), lines
     assert (tmp_path / "kaz/profile.en.html").is_file()
     assert not (tmp_path / "kaz/profile.en.pdf").exists()
     assert main([*args, "--quiet"]) == 0
@@ -58,3 +61,36 @@ def test_unknown_pdf_variant_is_a_usage_error(tmp_path: Path,
                    str(tmp_path)])
     assert status == 2
     assert "unknown PDF variant 'pdf/z'" in capsys.readouterr().err
+
+
+def test_progress_counts_the_editions_and_verbose_names_the_fallback_keys(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["build", "--root", str(ROOT), "--report", "profile", "--format", "html",
+            "--out", str(tmp_path)]
+    assert main(args) == 0
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert [line.split()[0] for line in lines[:-1]] == ["[1/3]", "[2/3]", "[3/3]"]
+    assert not any("fallback language:" in line for line in lines)
+    fallback = re.search(r"; (\d) with text in a fallback language \((\d+) keys\)", lines[-1])
+    assert fallback and int(fallback.group(1)) >= 1 and int(fallback.group(2)) >= 1
+    assert main([*args, "-v", "--force"]) == 0
+    verbose = capsys.readouterr().err
+    assert "kaz/profile.ru: " in verbose and " keys in a fallback language: kaz.profile." \
+        in verbose
+
+
+def test_on_a_terminal_progress_tells_the_time_elapsed_and_left(
+        caplog: pytest.LogCaptureFixture) -> None:
+    from mgi_report.build import Progress
+    from mgi_report.cli import ProgressLines
+
+    lines = ProgressLines(terminal=True)
+    with caplog.at_level("INFO", logger="mgi_report"):
+        lines(Progress(1, 3, "kaz/snapshot.en", ("html",), 2.0))
+        lines(Progress(2, 3, "kaz/snapshot.de", (), 0.0))
+        lines(Progress(3, 3, "kaz/snapshot.ru", ("html",), 2.0))
+    shown = [record.getMessage() for record in caplog.records]
+    assert re.fullmatch(r"\[1/3\] kaz/snapshot\.en  html  2\.0 s  \(0:00 elapsed, about 0:04 "
+                        r"left\)", shown[0]), shown
+    assert shown[1].startswith("[2/3] kaz/snapshot.de  unchanged  (") and "about 0:02" in shown[1]
+    assert shown[2].endswith("elapsed)")

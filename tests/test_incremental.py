@@ -119,7 +119,7 @@ def test_a_rebuild_with_nothing_to_do_never_loads_weasyprint(project: Path,
     done = run_cli_process("build", "--root", str(project), "--out", str(out),
                            "--report", "profile", "--locale", "en", cache=cache, code=probe)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False" and "(1 edition unchanged)" in done.stderr
+    assert done.stdout.strip() == "False" and "[1/1] kaz/profile.en  unchanged" in done.stderr
 
 
 def test_font_coverage_is_kept_in_the_user_cache_and_a_damaged_entry_is_worked_out_again(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
@@ -37,16 +37,64 @@ log = logging.getLogger("mgi_report")
 
 
 @dataclass(frozen=True)
+class Progress:
+    """One edition done, as a progress line tells it: its place in the build, what was made
+    (nothing when the edition was unchanged), how long that took, and the keys it shows in
+    a fallback language or from an outdated translation."""
+
+    done: int
+    total: int
+    edition: str
+    made: tuple[str, ...]
+    seconds: float
+    fallback_keys: tuple[str, ...] = ()
+    outdated_keys: tuple[str, ...] = ()
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.made
+
+    def line(self) -> str:
+        """``[3/6] kaz/snapshot.ru  html, pdf (14 pages)  3.4 s``"""
+        what = "unchanged" if self.unchanged else f"{', '.join(self.made)}  {self.seconds:.1f} s"
+        return f"[{self.done:>{len(str(self.total))}}/{self.total}] {self.edition}  {what}"
+
+    def details(self) -> Iterator[str]:
+        """The keys behind the counts, one line each kind."""
+        if self.fallback_keys:
+            yield (f"  {self.edition}: {len(self.fallback_keys)} keys in a fallback language: "
+                   + ", ".join(self.fallback_keys))
+        if self.outdated_keys:
+            yield (f"  {self.edition}: {len(self.outdated_keys)} outdated translations: "
+                   + ", ".join(self.outdated_keys))
+
+
+@dataclass(frozen=True)
 class BuildResult:
     outputs: tuple[OutputRecord, ...]
     manifest: Path
-    #: Editions left as they were: their inputs and files had not changed.
-    unchanged: tuple[str, ...] = ()
+    editions: tuple[Progress, ...] = ()
+
+    @property
+    def unchanged(self) -> tuple[str, ...]:
+        """Editions left as they were: their inputs and files had not changed."""
+        return tuple(e.edition for e in self.editions if e.unchanged)
 
     @property
     def written(self) -> tuple[OutputRecord, ...]:
         """The files this build made (the others were left as they were)."""
         return tuple(r for r in self.outputs if r.edition not in self.unchanged)
+
+    def summary(self) -> str:
+        """One line: editions made and unchanged, and how many show fallback or outdated
+        text."""
+        made = sum(not e.unchanged for e in self.editions)
+        fallback = [e for e in self.editions if e.fallback_keys]
+        outdated = sum(len(e.outdated_keys) for e in self.editions)
+        return (f"{len(self.editions)} editions: {made} made, {len(self.unchanged)} "
+                f"unchanged; {len(fallback)} with text in a fallback language "
+                f"({sum(len(e.fallback_keys) for e in fallback)} keys), {outdated} outdated "
+                f"translations shown")
 
 
 def load_project(root: Path) -> Project:
@@ -137,13 +185,15 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
           countries: Sequence[str] | None = None, reports: Sequence[str] | None = None,
           locales: Sequence[str] | None = None, formats: Sequence[str] | None = None,
           variant: str = DEFAULT_PDF_VARIANT, mark_fallback: bool = False,
-          strict: bool = False, force: bool = False) -> BuildResult:
+          strict: bool = False, force: bool = False,
+          progress: Callable[[Progress], None] | None = None) -> BuildResult:
     """Build the chosen editions into ``out``; nothing is written unless all succeed.
 
     An edition whose inputs (:func:`inputs_hash`, in the manifest) and files in ``out``
     are as the last build left them is not made again, unless ``force``.
     ``mark_fallback`` highlights text shown in a fallback language (for review);
-    ``strict`` refuses to build with outdated translations.
+    ``strict`` refuses to build with outdated translations. ``progress`` is told of each
+    edition as it is done (default: a line in the log, the keys at debug level).
     """
     root, out = Path(root).resolve(), Path(out)
     refuse_project_output(root, out)
@@ -156,21 +206,34 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     if strict:
         _refuse_outdated(project, editions)
     records: list[OutputRecord] = []
-    unchanged: list[str] = []
+    done: list[Progress] = []
     options = f"{variant}\0{mark_fallback}"
     with transaction(out) as staging:
         previous = {} if force else previous_records(staging.path)
-        for edition in editions:
+        for number, edition in enumerate(editions, start=1):
+            started = time.perf_counter()
+            made: tuple[str, ...] = ()
             kept = _unchanged(project, edition, staging, chosen_formats, options, previous)
             if kept:
                 records.extend(kept)
-                unchanged.append(edition.spec.name)
-                log.info("unchanged %s", edition.spec.name)
-                continue
-            records.extend(_build_edition(project, paths, fonts, edition, staging,
-                                          chosen_formats, variant, mark_fallback))
+            else:
+                written = _build_edition(project, paths, fonts, edition, staging,
+                                         chosen_formats, variant, mark_fallback)
+                records.extend(written)
+                made = tuple(f"{r.format} ({r.pages} pages)" if r.pages else r.format
+                             for r in written)
+            done.append(Progress(number, len(editions), edition.spec.name, made,
+                                 time.perf_counter() - started, edition.fallback_keys,
+                                 outdated_keys(project, edition)))
+            (progress or _log_progress)(done[-1])
         update_manifest(staging.path, records, f"mgi-report {__version__}")
-    return BuildResult(tuple(records), out / MANIFEST, tuple(unchanged))
+    return BuildResult(tuple(records), out / MANIFEST, tuple(done))
+
+
+def _log_progress(item: Progress) -> None:
+    log.info("%s", item.line())
+    for line in item.details():
+        log.debug("%s", line)
 
 
 def _unchanged(project: Project, edition: Edition, staging: Staging, formats: list[str],
@@ -200,11 +263,10 @@ def _build_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, e
                    mark_fallback: bool) -> list[OutputRecord]:
     """Render one edition, write its files into the staged output folder, describe them."""
     spec = edition.spec
-    started = time.perf_counter()
     rendered = _render(project, paths, fonts, edition, mark_fallback)
     html = rendered.html
     identity = inputs_hash(project, edition, f"{variant}\0{mark_fallback}", rendered.templates)
-    records, described = [], []
+    records = []
     for fmt in formats:
         data = _lay_out(project, paths, fonts, edition, html, mark_fallback, variant, identity) \
             if fmt == "pdf" else _make(fmt, html, paths, variant, identity, spec)
@@ -222,12 +284,6 @@ def _build_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, e
             sha256=sha256(data), bytes=len(data), pages=pages,
             fallback_keys=edition.fallback_keys, content=content_hashes(edition),
             templates=tuple(dict.fromkeys(rendered.templates))))
-        described.append(f"{fmt} ({pages} pages)" if pages else fmt)
-    log.info("built %s: %s in %.1f s", spec.name, ", ".join(described),
-             time.perf_counter() - started)
-    if edition.fallback_keys:
-        log.info("  %s: %d keys fall back to another language: %s", spec.name,
-                 len(edition.fallback_keys), ", ".join(edition.fallback_keys))
     return records
 
 
@@ -257,18 +313,22 @@ def alternates(project: Project, spec: EditionSpec | None) -> tuple[Alternate, .
                  for locale in project.locales)
 
 
+def outdated_keys(project: Project, edition: Edition) -> tuple[str, ...]:
+    """The keys the edition shows from a translation made before its source last changed."""
+    return tuple(key for key, text in edition.texts.items()
+                 if (locale := text.lang.replace("-", "_")) != project.structure.source_locale
+                 and content_state(project, locale, key) == "outdated")
+
+
 def _refuse_outdated(project: Project, editions: list[Edition]) -> None:
     paths = ProjectPaths(project.root)
     problems = []
     for edition in editions:
-        for key, text in edition.texts.items():
-            locale = text.lang.replace("-", "_")
-            if locale != project.structure.source_locale and \
-                    content_state(project, locale, key) == "outdated":
-                entry = project.bundles[locale].entries[key]
-                problems.append(Problem(entry.file, entry.line, key,
-                                        "outdated translation: the source wording changed "
-                                        "since it was translated (--strict)"))
+        for key in outdated_keys(project, edition):
+            entry = project.bundles[edition.texts[key].lang.replace("-", "_")].entries[key]
+            problems.append(Problem(entry.file, entry.line, key,
+                                    "outdated translation: the source wording changed "
+                                    "since it was translated (--strict)"))
         catalog = read_catalog(paths, edition.spec.locale)
         for message in catalog:
             if message.id and message.fuzzy:

@@ -8,13 +8,14 @@ import logging
 import os
 import re
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .build import build, check_project, load_project
+from .build import Progress, build, check_project, load_project
 from .errors import MgiError
 from .paths import refuse_project_output
 from .publish import write_atomic
@@ -49,6 +50,8 @@ def parser() -> argparse.ArgumentParser:
                         help="folder holding content/, templates/ and locale/ (default: .)")
     common.add_argument("--debug", action="store_true", help="show tracebacks")
     common.add_argument("--quiet", action="store_true", help="print errors only")
+    common.add_argument("-v", "--verbose", action="store_true",
+                        help="also name the keys behind each count (fallback, outdated)")
 
     b = commands.add_parser("build", parents=[common], help="build PDF and HTML editions",
                             description="Build editions into OUT/<country>/<report>.<locale>."
@@ -136,7 +139,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    _configure_logging(quiet=args.quiet, debug=args.debug)
+    _configure_logging(quiet=args.quiet, debug=args.debug, verbose=args.verbose)
     try:
         status = _run(args)
         sys.stdout.flush()
@@ -201,12 +204,41 @@ def _run(args: argparse.Namespace) -> int:
         return _i18n(args)
     result = build(args.root, args.out, countries=args.country, reports=args.report,
                    locales=args.locale, formats=args.format, variant=args.pdf_variant,
-                   mark_fallback=args.mark_fallback, strict=args.strict, force=args.force)
-    unchanged = len(result.unchanged)
-    logging.getLogger("mgi_report").info(
-        "wrote %d files and %s%s", len(result.written), result.manifest,
-        f" ({unchanged} edition{'' if unchanged == 1 else 's'} unchanged)" if unchanged else "")
+                   mark_fallback=args.mark_fallback, strict=args.strict, force=args.force,
+                   progress=ProgressLines(sys.stderr.isatty()))
+    logging.getLogger("mgi_report").info("%s; wrote %d files and %s", result.summary(),
+                                         len(result.written), result.manifest)
     return EXIT_OK
+
+
+class ProgressLines:
+    """A build's progress as log lines; on a terminal each also tells the time since the
+    start and about how long the rest will take (at the pace of the editions made so far)."""
+
+    def __init__(self, terminal: bool) -> None:
+        self.terminal = terminal
+        self.started = time.monotonic()
+        self.making = 0.0
+        self.made = 0
+
+    def __call__(self, item: Progress) -> None:
+        log = logging.getLogger("mgi_report")
+        line = item.line()
+        if not item.unchanged:
+            self.making += item.seconds
+            self.made += 1
+        if self.terminal:
+            left = self.making / self.made * (item.total - item.done) if self.made else 0.0
+            line += f"  ({_clock(time.monotonic() - self.started)} elapsed"
+            line += f", about {_clock(left)} left)" if item.done < item.total else ")"
+        log.info("%s", line)
+        for detail in item.details():
+            log.debug("%s", detail)
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -221,14 +253,14 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def _configure_logging(*, quiet: bool, debug: bool) -> None:
+def _configure_logging(*, quiet: bool, debug: bool, verbose: bool = False) -> None:
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
     logging.getLogger("mgi_report").setLevel(
-        logging.DEBUG if debug else logging.ERROR if quiet else logging.INFO)
+        logging.DEBUG if debug or verbose else logging.ERROR if quiet else logging.INFO)
     logging.getLogger("weasyprint").setLevel(logging.ERROR if quiet else logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
 
