@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
@@ -185,15 +188,17 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
           countries: Sequence[str] | None = None, reports: Sequence[str] | None = None,
           locales: Sequence[str] | None = None, formats: Sequence[str] | None = None,
           variant: str = DEFAULT_PDF_VARIANT, mark_fallback: bool = False,
-          strict: bool = False, force: bool = False,
+          strict: bool = False, force: bool = False, jobs: int | None = None,
           progress: Callable[[Progress], None] | None = None) -> BuildResult:
     """Build the chosen editions into ``out``; nothing is written unless all succeed.
 
     An edition whose inputs (:func:`inputs_hash`, in the manifest) and files in ``out``
     are as the last build left them is not made again, unless ``force``.
     ``mark_fallback`` highlights text shown in a fallback language (for review);
-    ``strict`` refuses to build with outdated translations. ``progress`` is told of each
-    edition as it is done (default: a line in the log, the keys at debug level).
+    ``strict`` refuses to build with outdated translations. ``jobs`` editions are made at
+    once, in worker processes (default: the machine's cores); the output does not depend
+    on it. ``progress`` is told of each edition as it is done (default: a line in the log,
+    the keys at debug level).
     """
     root, out = Path(root).resolve(), Path(out)
     refuse_project_output(root, out)
@@ -205,29 +210,87 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     editions = [merge(project, spec) for spec in specs]
     if strict:
         _refuse_outdated(project, editions)
-    records: list[OutputRecord] = []
-    done: list[Progress] = []
+    records: dict[int, list[OutputRecord]] = {}
+    done: dict[int, Progress] = {}
     options = f"{variant}\0{mark_fallback}"
+    work = _Work(project, paths, fonts, tuple(editions), tuple(chosen_formats), variant,
+                 mark_fallback)
+
+    def finished(index: int, files: list[tuple[OutputRecord, bytes]], seconds: float) -> None:
+        for record, data in files:
+            staging.write(record.path, data)
+        records.setdefault(index, []).extend(record for record, _ in files)
+        edition = editions[index]
+        made = tuple(f"{r.format} ({r.pages} pages)" if r.pages else r.format
+                     for r, _ in files)
+        done[index] = Progress(len(done) + 1, len(editions), edition.spec.name, made, seconds,
+                               edition.fallback_keys, outdated_keys(project, edition))
+        (progress or _log_progress)(done[index])
+
     with transaction(out) as staging:
         previous = {} if force else previous_records(staging.path)
-        for number, edition in enumerate(editions, start=1):
-            started = time.perf_counter()
-            made: tuple[str, ...] = ()
+        to_make = []
+        for index, edition in enumerate(editions):
             kept = _unchanged(project, edition, staging, chosen_formats, options, previous)
             if kept:
-                records.extend(kept)
+                records[index] = kept
+                finished(index, [], 0.0)
             else:
-                written = _build_edition(project, paths, fonts, edition, staging,
-                                         chosen_formats, variant, mark_fallback)
-                records.extend(written)
-                made = tuple(f"{r.format} ({r.pages} pages)" if r.pages else r.format
-                             for r in written)
-            done.append(Progress(number, len(editions), edition.spec.name, made,
-                                 time.perf_counter() - started, edition.fallback_keys,
-                                 outdated_keys(project, edition)))
-            (progress or _log_progress)(done[-1])
-        update_manifest(staging.path, records, f"mgi-report {__version__}")
-    return BuildResult(tuple(records), out / MANIFEST, tuple(done))
+                to_make.append(index)
+        _make_all(work, to_make, jobs or os.cpu_count() or 1, finished)
+        made = tuple(record for index in sorted(records) for record in records[index])
+        update_manifest(staging.path, made, f"mgi-report {__version__}")
+    return BuildResult(made, out / MANIFEST, tuple(done[index] for index in sorted(done)))
+
+
+@dataclass(frozen=True)
+class _Work:
+    """What every edition of one build is made with (a worker process inherits it)."""
+
+    project: Project
+    paths: ProjectPaths
+    fonts: ShippedFonts
+    editions: tuple[Edition, ...]
+    formats: tuple[str, ...]
+    variant: str
+    mark_fallback: bool
+
+    def make(self, index: int) -> tuple[int, list[tuple[OutputRecord, bytes]], float]:
+        started = time.perf_counter()
+        files = _make_edition(self.project, self.paths, self.fonts, self.editions[index],
+                              list(self.formats), self.variant, self.mark_fallback)
+        return index, files, time.perf_counter() - started
+
+
+#: The build a forked worker process makes editions of (set in the parent before the fork).
+_WORK: _Work | None = None
+
+
+def _make_in_worker(index: int) -> tuple[int, list[tuple[OutputRecord, bytes]], float]:
+    assert _WORK is not None
+    return _WORK.make(index)
+
+
+def _make_all(work: _Work, indexes: list[int], jobs: int,
+              finished: Callable[[int, list[tuple[OutputRecord, bytes]], float], None]) -> None:
+    """Make the editions, in ``jobs`` forked worker processes when there is more than one
+    to make (each edition's bytes do not depend on where it is made); files are written,
+    and progress told, in the parent, as each edition is done."""
+    global _WORK
+    if jobs <= 1 or len(indexes) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for index in indexes:
+            finished(*work.make(index))
+        return
+    _WORK = work
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(indexes)),
+                                 mp_context=context) as pool:
+            pending = [pool.submit(_make_in_worker, index) for index in indexes]
+            for future in as_completed(pending):
+                finished(*future.result())
+    finally:
+        _WORK = None
 
 
 def _log_progress(item: Progress) -> None:
@@ -258,10 +321,10 @@ def output_path(spec: EditionSpec, fmt: str) -> str:
     return f"{spec.country}/{spec.report}.{spec.locale}.{fmt}"
 
 
-def _build_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition: Edition,
-                   staging: Staging, formats: list[str], variant: str,
-                   mark_fallback: bool) -> list[OutputRecord]:
-    """Render one edition, write its files into the staged output folder, describe them."""
+def _make_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition: Edition,
+                  formats: list[str], variant: str,
+                  mark_fallback: bool) -> list[tuple[OutputRecord, bytes]]:
+    """Render one edition: its files' records and bytes."""
     spec = edition.spec
     rendered = _render(project, paths, fonts, edition, mark_fallback)
     html = rendered.html
@@ -277,13 +340,12 @@ def _build_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, e
             raise InputError([Problem(f"{spec.name}.pdf", 0, "", "set in a font the project "
                                       f"does not ship: {', '.join(foreign)} (a font-family "
                                       "without @font-face under templates/css?)")])
-        staging.write(relative, data)
-        records.append(OutputRecord(
+        records.append((OutputRecord(
             edition=spec.name, country=spec.country, report=spec.report,
             locale=spec.locale, format=fmt, path=relative, inputs_sha256=identity,
             sha256=sha256(data), bytes=len(data), pages=pages,
             fallback_keys=edition.fallback_keys, content=content_hashes(edition),
-            templates=tuple(dict.fromkeys(rendered.templates))))
+            templates=tuple(dict.fromkeys(rendered.templates))), data))
     return records
 
 

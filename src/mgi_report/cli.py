@@ -67,6 +67,9 @@ def parser() -> argparse.ArgumentParser:
                    help="highlight text shown in a fallback language (for review)")
     b.add_argument("--strict", action="store_true",
                    help="fail on outdated translations (content or interface)")
+    b.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                   help="editions made at once, in worker processes (default: the number of "
+                        "cores)")
     b.add_argument("--force", action="store_true",
                    help="make every edition again, also those whose inputs and files are "
                         "as the last build left them")
@@ -205,6 +208,7 @@ def _run(args: argparse.Namespace) -> int:
     result = build(args.root, args.out, countries=args.country, reports=args.report,
                    locales=args.locale, formats=args.format, variant=args.pdf_variant,
                    mark_fallback=args.mark_fallback, strict=args.strict, force=args.force,
+                   jobs=args.jobs,
                    progress=ProgressLines(sys.stderr.isatty()))
     logging.getLogger("mgi_report").info("%s; wrote %d files and %s", result.summary(),
                                          len(result.written), result.manifest)
@@ -234,6 +238,12 @@ class ProgressLines:
         log.info("%s", line)
         for detail in item.details():
             log.debug("%s", detail)
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes (1 or more)")
+    return int(value)
 
 
 def _clock(seconds: float) -> str:

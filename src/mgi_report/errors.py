@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -41,6 +42,17 @@ class InputError(MgiError):
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.problems]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its class and problems (a build's worker process reports it to the
+        parent); every subclass keeps its own lines()."""
+        return _input_error, (type(self), self.problems)
+
+
+def _input_error(cls: type[InputError], problems: tuple[Problem, ...]) -> InputError:
+    error = cls.__new__(cls)
+    InputError.__init__(error, problems)
+    return error
 
 
 class ContentError(InputError):

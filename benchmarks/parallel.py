@@ -1,0 +1,48 @@
+"""Serial against parallel: a full build of every edition with `--jobs 1` and `--jobs 2`,
+each `mgi-report build --force` in a new process, measured in one run, alternating.
+
+Prints the medians, the throughput ratio, and the peak resident memory of the largest
+process (the parent or one worker). Never fails on timing.
+
+    .venv/bin/python benchmarks/parallel.py [RUNS]
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
+
+
+def timed_build(out: Path, jobs: int) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", CLI, "build", "--root", str(ROOT), "--out", str(out),
+                    "--force", "--quiet", "--jobs", str(jobs)], check=True)
+    return time.perf_counter() - started
+
+
+def main(runs: int) -> None:
+    timings: dict[int, list[float]] = {1: [], 2: []}
+    with tempfile.TemporaryDirectory(prefix="mgi-report-bench-") as work:
+        for _ in range(runs):
+            for jobs in timings:
+                timings[jobs].append(timed_build(Path(work) / f"out{jobs}", jobs))
+    serial, parallel = (statistics.median(timings[jobs]) for jobs in (1, 2))
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"runs: {runs}, cores: {os.cpu_count()}, every edition of the project, PDF and HTML")
+    print(f"--jobs 1 (baseline): median {serial:6.2f} s")
+    print(f"--jobs 2:            median {parallel:6.2f} s  ({serial / parallel:.2f}x the "
+          "throughput)")
+    print(f"peak memory of one process (parent or worker): {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)

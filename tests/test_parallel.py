@@ -1,0 +1,44 @@
+"""Parallel builds: editions made in worker processes are the same bytes as made one after
+another, and a problem found in a worker is reported as in a serial build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project
+from mgi_report.build import build
+from mgi_report.errors import TemplateError
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file()}
+
+
+def test_two_worker_processes_make_the_same_bytes_as_one(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    serial = build(project, tmp_path / "serial", reports=["profile"], locales=["en", "ru"],
+                   jobs=1)
+    parallel = build(project, tmp_path / "parallel", reports=["profile"],
+                     locales=["en", "ru"], jobs=2)
+    assert files(tmp_path / "serial") == files(tmp_path / "parallel")
+    assert [r.path for r in serial.outputs] == [r.path for r in parallel.outputs]
+    assert [e.edition for e in parallel.editions] == ["kaz/profile.en", "kaz/profile.ru"]
+
+
+def test_a_template_error_in_a_worker_is_reported_as_in_a_serial_build(
+        tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    wheel = project / "templates/sections/profile/wheel.html.j2"
+    wheel.write_text(wheel.read_text(encoding="utf-8") + "{{ no_such_thing }}\n",
+                     encoding="utf-8")
+    found = []
+    for jobs in (1, 2):
+        with pytest.raises(TemplateError) as raised:
+            build(project, tmp_path / f"out{jobs}", reports=["profile"], locales=["en", "ru"],
+                  formats=["html"], jobs=jobs)
+        found.append(raised.value.lines())
+        assert not (tmp_path / f"out{jobs}").exists()
+    assert found[0] == found[1] and "no_such_thing" in found[0][0]
