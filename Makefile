@@ -7,11 +7,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
+# Extra options for make build, e.g. BUILD_OPTIONS="--shard 1/4" on one machine of a split build.
+BUILD_OPTIONS ?=
 
 .PHONY: build test check clean system-build system-test
 
 build: $(STAMP)
-	$(BIN)/mgi-report build --out build
+	$(BIN)/mgi-report build --out build $(BUILD_OPTIONS)
 
 test: system-test $(STAMP) $(NPM_STAMP)
 	$(BIN)/ruff check src tests benchmarks tools

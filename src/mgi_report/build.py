@@ -146,6 +146,16 @@ def select(project: Project, countries: Sequence[str] | None = None,
             for loc in chosen_locales]
 
 
+def in_shard(spec: EditionSpec, index: int, count: int) -> bool:
+    """Whether the edition is in the ``index``-th (1-based) of ``count`` shares: chosen by a
+    hash of its name, so each machine of a split build makes the same share every time, and
+    adding a country or a locale moves no other edition to another share."""
+    if not 1 <= index <= count:
+        raise UsageError(f"shard {index}/{count}: the first number must be 1 to {count}")
+    digest = hashlib.sha256(spec.name.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count == index - 1
+
+
 def _choose(what: str, asked: Sequence[str] | None, known: list[str]) -> list[str]:
     if not asked:
         return known
@@ -189,6 +199,7 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
           locales: Sequence[str] | None = None, formats: Sequence[str] | None = None,
           variant: str = DEFAULT_PDF_VARIANT, mark_fallback: bool = False,
           strict: bool = False, force: bool = False, jobs: int | None = None,
+          shard: tuple[int, int] | None = None,
           progress: Callable[[Progress], None] | None = None) -> BuildResult:
     """Build the chosen editions into ``out``; nothing is written unless all succeed.
 
@@ -197,13 +208,15 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     ``mark_fallback`` highlights text shown in a fallback language (for review);
     ``strict`` refuses to build with outdated translations. ``jobs`` editions are made at
     once, in worker processes (default: the machine's cores); the output does not depend
-    on it. ``progress`` is told of each edition as it is done (default: a line in the log,
-    the keys at debug level).
+    on it. ``shard`` ``(i, n)`` builds only the i-th of n shares of the chosen editions
+    (:func:`in_shard`), for a portfolio split over machines. ``progress`` is told of each
+    edition as it is done (default: a line in the log, the keys at debug level).
     """
     root, out = Path(root).resolve(), Path(out)
     refuse_project_output(root, out)
     project, fonts = _checked(root)
-    specs = select(project, countries, reports, locales)
+    specs = [spec for spec in select(project, countries, reports, locales)
+             if shard is None or in_shard(spec, *shard)]
     chosen_formats = _choose("format", formats, list(FORMATS))
     pdf_variant(variant)
     paths = ProjectPaths(root)

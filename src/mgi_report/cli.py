@@ -17,6 +17,7 @@ from typing import Any
 from . import __version__
 from .build import Progress, build, check_project, load_project
 from .errors import MgiError
+from .manifest import merge_shards
 from .paths import refuse_project_output
 from .publish import write_atomic
 from .translate import (
@@ -70,6 +71,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                    help="editions made at once, in worker processes (default: the number of "
                         "cores)")
+    b.add_argument("--shard", type=_shard, default=None, metavar="I/N",
+                   help="build only the I-th of N shares of the editions (one machine of a "
+                        "split build; see `manifest merge`)")
     b.add_argument("--force", action="store_true",
                    help="make every edition again, also those whose inputs and files are "
                         "as the last build left them")
@@ -120,6 +124,18 @@ def parser() -> argparse.ArgumentParser:
                        help="run the quality gates (HTML validator, axe-core, qpdf, PDF/UA …) "
                             "on the editions built into DIR (default: build) and print "
                             "editions by gates; exit 1 when a gate fails")
+
+    m = commands.add_parser("manifest", help="combine the builds of a split portfolio",
+                            description="Work on build folders as a whole.")
+    m_commands = m.add_subparsers(dest="manifest_command", required=True, metavar="ACTION")
+    merge_shards_parser = m_commands.add_parser(
+        "merge", parents=[common], help="gather the shards of a split build into one folder",
+        description="Copy the files of each shard's build folder (checked against its "
+                    "manifest) into OUT and write one manifest for them all.")
+    merge_shards_parser.add_argument("shards", type=Path, nargs="+", metavar="SHARD",
+                                     help="a build folder made with --shard")
+    merge_shards_parser.add_argument("--out", type=Path, default=Path("build"),
+                                     help="output folder (default: build)")
 
     d = commands.add_parser(
         "diff", parents=[common], help="show what changed between two builds",
@@ -205,10 +221,15 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "i18n":
         return _i18n(args)
+    if args.command == "manifest":
+        merged = merge_shards(args.out, args.shards, f"mgi-report {__version__}")
+        logging.getLogger("mgi_report").info("gathered %d files from %d shards into %s",
+                                             len(merged), len(args.shards), args.out)
+        return EXIT_OK
     result = build(args.root, args.out, countries=args.country, reports=args.report,
                    locales=args.locale, formats=args.format, variant=args.pdf_variant,
                    mark_fallback=args.mark_fallback, strict=args.strict, force=args.force,
-                   jobs=args.jobs,
+                   jobs=args.jobs, shard=args.shard,
                    progress=ProgressLines(sys.stderr.isatty()))
     logging.getLogger("mgi_report").info("%s; wrote %d files and %s", result.summary(),
                                          len(result.written), result.manifest)
@@ -238,6 +259,13 @@ class ProgressLines:
         log.info("%s", line)
         for detail in item.details():
             log.debug("%s", detail)
+
+
+def _shard(value: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d+)/(\d+)", value)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a shard: write I/N, 1 <= I <= N")
+    return int(match.group(1)), int(match.group(2))
 
 
 def _jobs(value: str) -> int:
