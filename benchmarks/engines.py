@@ -1,0 +1,68 @@
+"""One edition against what a user would run instead, measured in one run: `mgi-report build`
+of the English snapshot PDF (validation, layout, the hyphenation passes and the tagged-PDF
+finish included), bare WeasyPrint laying out the same HTML with the same paged stylesheet,
+and headless Chromium printing the same HTML. Each in a new process, alternating.
+
+Prints medians and ratios to bare WeasyPrint (the baseline). Never fails on timing.
+
+    .venv/bin/python benchmarks/engines.py [RUNS]
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
+BARE = ("import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], "
+        "stylesheets=[weasyprint.CSS(filename=sys.argv[3])])")
+
+
+def seconds(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main(runs: int) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    with tempfile.TemporaryDirectory(prefix="mgi-report-bench-") as work:
+        out = Path(work) / "out"
+        edition = ["--report", "snapshot", "--locale", "en"]
+        subprocess.run([sys.executable, "-c", CLI, "build", "--root", str(ROOT), "--out",
+                        str(out), "--format", "html", "--quiet", *edition], check=True)
+        html = out / "kaz/snapshot.en.html"
+        commands = {
+            "mgi-report build (one edition, PDF)": [
+                sys.executable, "-c", CLI, "build", "--root", str(ROOT), "--out",
+                str(Path(work) / "pdf"), "--format", "pdf", "--force", "--quiet", "--jobs",
+                "1", *edition],
+            "bare WeasyPrint, same HTML and CSS": [
+                sys.executable, "-c", BARE, str(html), str(Path(work) / "bare.pdf"),
+                str(ROOT / "templates/css/paged.css")],
+        }
+        if chromium:
+            commands["headless Chromium printing the HTML"] = [
+                chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                f"--print-to-pdf={Path(work) / 'chromium.pdf'}", html.as_uri()]
+        timings: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, command in commands.items():
+                timings[name].append(seconds(command))
+    baseline = statistics.median(timings["bare WeasyPrint, same HTML and CSS"])
+    print(f"runs: {runs}, edition: kaz/snapshot.en")
+    for name, found in timings.items():
+        median = statistics.median(found)
+        print(f"{name:40} median {median:6.2f} s  ({median / baseline:.2f}x bare WeasyPrint)")
+    if not chromium:
+        print("headless Chromium: not installed, not measured")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
