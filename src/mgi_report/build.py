@@ -210,7 +210,7 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     once, in worker processes (default: the machine's cores); the output does not depend
     on it. ``shard`` ``(i, n)`` builds only the i-th of n shares of the chosen editions
     (:func:`in_shard`), for a portfolio split over machines. ``progress`` is told of each
-    edition as it is done (default: a line in the log, the keys at debug level).
+    edition as it is done (default: :func:`log_progress`).
     """
     root, out = Path(root).resolve(), Path(out)
     refuse_project_output(root, out)
@@ -225,7 +225,7 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
         _refuse_outdated(project, editions)
     records: dict[int, list[OutputRecord]] = {}
     done: dict[int, Progress] = {}
-    options = f"{variant}\0{mark_fallback}"
+    options = _hashed_options(variant, mark_fallback)
     work = _Work(project, paths, fonts, tuple(editions), tuple(chosen_formats), variant,
                  mark_fallback)
 
@@ -238,7 +238,7 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
                      for r, _ in files)
         done[index] = Progress(len(done) + 1, len(editions), edition.spec.name, made, seconds,
                                edition.fallback_keys, outdated_keys(project, edition))
-        (progress or _log_progress)(done[index])
+        (progress or log_progress)(done[index])
 
     with transaction(out) as staging:
         previous = {} if force else previous_records(staging.path)
@@ -306,8 +306,15 @@ def _make_all(work: _Work, indexes: list[int], jobs: int,
         _WORK = None
 
 
-def _log_progress(item: Progress) -> None:
-    log.info("%s", item.line())
+def _hashed_options(variant: str, mark_fallback: bool) -> str:
+    """The build options an edition's bytes depend on, as :func:`inputs_hash` takes them."""
+    return f"{variant}\0{mark_fallback}"
+
+
+def log_progress(item: Progress, note: str = "") -> None:
+    """The progress line of an edition (with ``note`` after it), and at debug level the
+    keys behind its counts."""
+    log.info("%s%s", item.line(), note)
     for line in item.details():
         log.debug("%s", line)
 
@@ -318,10 +325,14 @@ def _unchanged(project: Project, edition: Edition, staging: Staging, formats: li
     was made from the inputs it would be made from now (hashed with the templates it
     included then), and is in the output folder with the bytes it was written with."""
     found = []
+    hashes: dict[tuple[str, ...], str] = {}  # the edition's files share their templates
     for fmt in formats:
         record = previous.get(output_path(edition.spec, fmt))
-        if record is None or record.inputs_sha256 != inputs_hash(
-                project, edition, options, record.templates):
+        if record is None:
+            return []
+        if record.templates not in hashes:
+            hashes[record.templates] = inputs_hash(project, edition, options, record.templates)
+        if record.inputs_sha256 != hashes[record.templates]:
             return []
         written = staging.path / record.path
         if not written.is_file() or sha256(written.read_bytes()) != record.sha256:
@@ -341,7 +352,8 @@ def _make_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, ed
     spec = edition.spec
     rendered = _render(project, paths, fonts, edition, mark_fallback)
     html = rendered.html
-    identity = inputs_hash(project, edition, f"{variant}\0{mark_fallback}", rendered.templates)
+    identity = inputs_hash(project, edition, _hashed_options(variant, mark_fallback),
+                           rendered.templates)
     records = []
     for fmt in formats:
         data = _lay_out(project, paths, fonts, edition, html, mark_fallback, variant, identity) \

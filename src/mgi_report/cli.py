@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .build import Progress, build, check_project, load_project
+from .build import Progress, build, check_project, load_project, log_progress
 from .errors import MgiError
 from .manifest import merge_shards
 from .paths import refuse_project_output
@@ -247,18 +247,15 @@ class ProgressLines:
         self.made = 0
 
     def __call__(self, item: Progress) -> None:
-        log = logging.getLogger("mgi_report")
-        line = item.line()
         if not item.unchanged:
             self.making += item.seconds
             self.made += 1
+        note = ""
         if self.terminal:
             left = self.making / self.made * (item.total - item.done) if self.made else 0.0
-            line += f"  ({_clock(time.monotonic() - self.started)} elapsed"
-            line += f", about {_clock(left)} left)" if item.done < item.total else ")"
-        log.info("%s", line)
-        for detail in item.details():
-            log.debug("%s", detail)
+            note = f"  ({_clock(time.monotonic() - self.started)} elapsed"
+            note += f", about {_clock(left)} left)" if item.done < item.total else ")"
+        log_progress(item, note)
 
 
 def _shard(value: str) -> tuple[int, int]:

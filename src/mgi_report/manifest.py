@@ -87,42 +87,43 @@ def update_manifest(out: Path, records: Iterable[OutputRecord], generator: str) 
 
 def merge_shards(out: Path, shards: Iterable[Path], generator: str) -> list[OutputRecord]:
     """Gather the builds of a portfolio's shards (each a build folder with its manifest)
-    into ``out``, as one transaction: every file each manifest lists is checked against
-    its recorded SHA-256 and copied, and one manifest lists them all. Two shards that made
-    the same file differently, a file missing or changed, or a manifest of another version
-    of mgi-report, are refused before anything is written."""
+    into ``out``, as one transaction: every file each manifest lists is read once, checked
+    against its recorded SHA-256 and staged, and one manifest lists them all. Two shards
+    that made the same file differently, a file missing or changed, or a manifest of another
+    version of mgi-report leave ``out`` as it was."""
     from .errors import InputError, Problem
     from .publish import transaction
 
     found: dict[str, tuple[OutputRecord, Path]] = {}
     problems = []
-    for shard in shards:
-        listed = shard / MANIFEST
-        if not listed.is_file():
-            problems.append(Problem(str(listed), 0, "", "no manifest: not a build folder"))
-            continue
-        manifest = read_manifest(shard)
-        if manifest.get("generator") != generator:
-            problems.append(Problem(str(listed), 0, "generator",
-                                    f"made by {manifest.get('generator')!r}, not {generator!r}"))
-            continue
-        records = previous_records(shard)
-        if len(records) != len(manifest["outputs"]):
-            problems.append(Problem(str(listed), 0, "outputs", "an entry is not readable"))
-        for path, record in records.items():
-            source = shard / path
-            if not source.is_file() or sha256(source.read_bytes()) != record.sha256:
-                problems.append(Problem(str(source), 0, "", "missing, or not the file the "
-                                                           "manifest lists"))
-            elif path in found and found[path][0].sha256 != record.sha256:
-                problems.append(Problem(str(source), 0, "", f"also made by {found[path][1]}, "
-                                                           "with other bytes"))
-            else:
-                found[path] = (record, shard)
-    if problems:
-        raise InputError(problems)
     with transaction(out) as staging:
-        for path, (_, shard) in sorted(found.items()):
-            staging.write(path, (shard / path).read_bytes())
+        for shard in shards:
+            listed = shard / MANIFEST
+            if not listed.is_file():
+                problems.append(Problem(str(listed), 0, "", "no manifest: not a build folder"))
+                continue
+            manifest = read_manifest(shard)
+            if manifest.get("generator") != generator:
+                problems.append(Problem(str(listed), 0, "generator", f"made by "
+                                        f"{manifest.get('generator')!r}, not {generator!r}"))
+                continue
+            records = previous_records(shard)
+            if len(records) != len(manifest["outputs"]):
+                problems.append(Problem(str(listed), 0, "outputs", "an entry is not readable"))
+            for path, record in records.items():
+                source = shard / path
+                data = source.read_bytes() if source.is_file() else None
+                if data is None or sha256(data) != record.sha256:
+                    problems.append(Problem(str(source), 0, "", "missing, or not the file the "
+                                                               "manifest lists"))
+                elif path in found and found[path][0].sha256 != record.sha256:
+                    problems.append(Problem(str(source), 0, "", f"also made by "
+                                                               f"{found[path][1]}, with other "
+                                                               "bytes"))
+                elif path not in found:
+                    found[path] = (record, shard)
+                    staging.write(path, data)
+        if problems:
+            raise InputError(problems)
         update_manifest(staging.path, (record for record, _ in found.values()), generator)
     return [record for _, (record, _) in sorted(found.items())]
