@@ -133,3 +133,42 @@ def test_font_coverage_is_kept_in_the_user_cache_and_a_damaged_entry_is_worked_o
     entries[0].write_text('{"characters": "nonsense"', encoding="utf-8")
     assert run_cli_process("check", "--root", str(project), cache=cache).returncode == 0
     assert entries[0].read_bytes() == kept
+
+
+def test_weasyprint_is_handed_fonts_it_need_not_decode(project: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import weasyprint.text.fonts
+
+    decoded: list[object] = []
+    woff2 = weasyprint.text.fonts.woff2
+
+    class Recording:
+        @staticmethod
+        def decompress(*args: object) -> None:
+            decoded.append(args)
+            woff2.decompress(*args)
+
+    monkeypatch.setattr(weasyprint.text.fonts, "woff2", Recording)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    result = build(project, tmp_path / "out", reports=["profile"], locales=["en"],
+                   formats=["pdf"], jobs=1)
+    assert result.outputs[0].pages and decoded == []
+
+
+def test_decoded_fonts_are_kept_in_the_user_cache_and_a_damaged_entry_is_not_used(
+        project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    edition = ["--report", "profile", "--locale", "en", "--format", "pdf", "--jobs", "1"]
+    first = run_cli_process("build", "--root", str(project), "--out", str(tmp_path / "a"),
+                            *edition, cache=cache)
+    assert first.returncode == 0, first.stderr
+    entries = sorted(cache.glob("mgi-report/sfnt-*/*.sfnt"))
+    assert len(entries) == len(list((project / "templates/fonts").glob("*.woff2")))
+    assert all(entry.read_bytes()[:4] in {b"\0\1\0\0", b"OTTO", b"true"} for entry in entries)
+    kept = entries[0].read_bytes()
+    entries[0].write_bytes(kept[:1000] + bytes(len(kept) - 1000))
+    again = run_cli_process("build", "--root", str(project), "--out", str(tmp_path / "b"),
+                            *edition, cache=cache)
+    assert again.returncode == 0, again.stderr
+    assert files(tmp_path / "a") == files(tmp_path / "b")
+    assert entries[0].read_bytes() == kept

@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
@@ -31,7 +31,7 @@ from .publish import Staging, transaction
 from .render import TEMPLATE_SUFFIX, Alternate, Rendered, RenderOptions, render
 from .translate.status import content_state
 from .validate import validate
-from .write import DEFAULT_PDF_VARIANT, FORMATS, laid_out_pdf, pdf_variant
+from .write import DEFAULT_PDF_VARIANT, FORMATS, lay_out, pdf_variant
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -299,9 +299,11 @@ def _make_all(work: _Work, indexes: list[int], jobs: int,
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(jobs, len(indexes)),
                                  mp_context=context) as pool:
-            pending = [pool.submit(_make_in_worker, index) for index in indexes]
-            for future in as_completed(pending):
-                finished(*future.result())
+            pending = {pool.submit(_make_in_worker, index) for index in indexes}
+            while pending:  # a future done with is dropped, and the bytes it holds with it
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    finished(*future.result())
     finally:
         _WORK = None
 
@@ -429,20 +431,20 @@ def _refuse_outdated(project: Project, editions: list[Edition]) -> None:
 def _lay_out(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition: Edition,
              html: str, mark_fallback: bool, variant: str, identity: str) -> bytes:
     """The edition's PDF, laid out again, with the words that make a ladder of hyphenated
-    lines kept whole, until there is none (a few passes at most). The HTML edition is not
-    affected: browsers break lines their own way."""
-    with _failing_as(edition.spec, "pdf"):
-        pdf, ladders = laid_out_pdf(html, paths.templates, variant, identity)
+    lines kept whole, until there is none (a few passes at most); only the last layout is
+    written. The HTML edition is not affected: browsers break lines their own way."""
     kept: set[str] = set()
-    for _ in range(LAYOUT_PASSES - 1):
-        more = ladders - kept
+    for _ in range(LAYOUT_PASSES):
+        if kept:
+            html = _render(project, paths, fonts, keep_whole(edition, kept), mark_fallback).html
+        with _failing_as(edition.spec, "pdf"):
+            pages = lay_out(html, paths.templates, variant, identity)
+            more = pages.ladders - kept
         if not more:
             break
         kept |= more
-        html = _render(project, paths, fonts, keep_whole(edition, kept), mark_fallback).html
-        with _failing_as(edition.spec, "pdf"):
-            pdf, ladders = laid_out_pdf(html, paths.templates, variant, identity)
-    return pdf
+    with _failing_as(edition.spec, "pdf"):
+        return pages.pdf()
 
 
 def _make(fmt: str, html: str, paths: ProjectPaths, variant: str, identity: str,

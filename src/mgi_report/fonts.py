@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,6 +26,7 @@ from urllib.parse import unquote
 import tinycss2  # type: ignore[import-untyped]
 
 from .errors import InputError, Problem
+from .fontfiles import user_cache
 from .markup import plain
 from .paths import ProjectPaths
 from .publish import write_atomic
@@ -283,11 +283,7 @@ def _coverage(digest: str, data: bytes) -> frozenset[int] | str:
 
 
 def _coverage_file(digest: str) -> Path:
-    from importlib.metadata import version
-
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "mgi-report" / f"font-coverage-fonttools-{version('fonttools')}" / \
-        f"{digest}.json"
+    return user_cache("font-coverage") / f"{digest}.json"
 
 
 def _stored_coverage(digest: str) -> frozenset[int] | str | None:

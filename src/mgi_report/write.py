@@ -8,6 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -57,13 +58,37 @@ def pdf_variant(name: str) -> PdfVariant:
 def html_to_pdf(html: str, assets: Path, variant: str, identifier: str) -> bytes:
     """Lay out ``html`` with WeasyPrint; only files under ``assets`` may be loaded, and only
     the stylesheets' ``@font-face`` fonts are seen (none of the machine's)."""
-    return laid_out_pdf(html, assets, variant, identifier)[0]
+    return lay_out(html, assets, variant, identifier).pdf()
 
 
-def laid_out_pdf(html: str, assets: Path, variant: str,
-                 identifier: str) -> tuple[bytes, set[str]]:
-    """:func:`html_to_pdf`, and the words that make a ladder of hyphenated lines in its
-    layout (:func:`mgi_report.layout.words_to_keep_whole`)."""
+@dataclass(frozen=True)
+class LaidOut:
+    """A document laid out in pages, not yet written: the build looks at its lines first,
+    and writes only the layout it keeps."""
+
+    document: Any
+    rendered: Any
+    options: dict[str, Any]
+    tagged: bool
+
+    @cached_property
+    def ladders(self) -> set[str]:
+        """The words that make a ladder of hyphenated lines, or that a page break cuts
+        (:func:`mgi_report.layout.words_to_keep_whole`)."""
+        return words_to_keep_whole(self.rendered.pages)
+
+    def pdf(self) -> bytes:
+        buffer = BytesIO()
+        if not self.tagged:
+            self.rendered.write_pdf(buffer, **self.options)
+            return buffer.getvalue()
+        with recording(self.document.etree_element) as record:
+            self.rendered.write_pdf(buffer, **self.options)
+        return finish(buffer.getvalue(), record)
+
+
+def lay_out(html: str, assets: Path, variant: str, identifier: str) -> LaidOut:
+    """``html`` in pages, as :func:`html_to_pdf` lays it out."""
     from weasyprint import CSS, HTML
 
     from .fetcher import ProjectFetcher  # WeasyPrint is loaded only when a PDF is made
@@ -76,19 +101,12 @@ def laid_out_pdf(html: str, assets: Path, variant: str,
     paged = assets / PAGED_STYLESHEET
     stylesheets = [CSS(url=paged.as_uri(), url_fetcher=fetcher, media_type="print",
                        font_config=fonts)] if paged.is_file() else []
-    buffer = BytesIO()
     options = {"stylesheets": stylesheets, "pdf_variant": chosen.weasyprint_variant,
                "pdf_tags": chosen.tagged or None,
                "pdf_identifier": hashlib.md5(identifier.encode()).hexdigest().encode(),
                "uncompressed_pdf": False}
     rendered = document.render(font_config=fonts, **options)
-    ladders = words_to_keep_whole(rendered.pages)
-    if not chosen.tagged:
-        rendered.write_pdf(buffer, **options)
-        return buffer.getvalue(), ladders
-    with recording(document.etree_element) as record:
-        rendered.write_pdf(buffer, **options)
-    return finish(buffer.getvalue(), record), ladders
+    return LaidOut(document, rendered, options, chosen.tagged)
 
 
 def isolated_font_configuration(html: str) -> Any:

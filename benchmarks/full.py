@@ -1,0 +1,93 @@
+"""A full build of the project against the same build at the revision issue #12 measured
+(60c4bb7, "today's" build then: no incremental, parallel or font work), and per edition
+against headless Chromium printing the same HTML one edition per process. Measured in one
+run, alternating, each build `mgi-report build --force` in a new process with the
+machine's cores.
+
+The old revision is checked out from git into a temporary worktree and run with this
+checkout's virtual environment (its dependencies are the same); without git history it is
+left out. Prints medians and ratios. Never fails on timing.
+
+    .venv/bin/python benchmarks/full.py [RUNS]
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MEASURED_REVISION = "60c4bb7"
+CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
+
+
+def seconds(command: list[str], env: dict[str, str] | None = None) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    return time.perf_counter() - started
+
+
+def old_worktree(work: Path) -> Path | None:
+    folder = work / "old"
+    made = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder),
+                           MEASURED_REVISION], capture_output=True, check=False)
+    return folder if made.returncode == 0 else None
+
+
+def main(runs: int) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    with tempfile.TemporaryDirectory(prefix="mgi-report-bench-") as name:
+        work = Path(name)
+        old = old_worktree(work)
+        try:
+            html = work / "html"
+            subprocess.run([sys.executable, "-c", CLI, "build", "--root", str(ROOT), "--out",
+                            str(html), "--format", "html", "--quiet"], check=True)
+            pages = sorted(html.rglob("*.html"))
+            builds: dict[str, tuple[list[str], dict[str, str] | None]] = {
+                "mgi-report build, now": ([sys.executable, "-c", CLI, "build", "--root",
+                                           str(ROOT), "--out", str(work / "now"), "--force",
+                                           "--quiet"], None)}
+            if old:
+                builds[f"mgi-report build at {MEASURED_REVISION}"] = (
+                    [sys.executable, "-c", CLI, "build", "--root", str(old), "--out",
+                     str(work / "then")], {**os.environ, "PYTHONPATH": str(old / "src")})
+            timings: dict[str, list[float]] = {label: [] for label in builds}
+            chromium_times: list[float] = []
+            for _ in range(runs):
+                for label, (command, env) in builds.items():
+                    timings[label].append(seconds(command, env))
+                if chromium:
+                    chromium_times.append(statistics.median(seconds(
+                        [chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                         "--no-pdf-header-footer", f"--print-to-pdf={work / 'c.pdf'}",
+                         page.as_uri()]) for page in pages))
+        finally:
+            if old:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
+                                str(old)], capture_output=True, check=False)
+    editions = len(pages)
+    now = statistics.median(timings["mgi-report build, now"])
+    print(f"runs: {runs}, cores: {os.cpu_count()}, editions: {editions} (PDF and HTML each)")
+    for label, found in timings.items():
+        median = statistics.median(found)
+        print(f"{label:32} median {median:6.2f} s  {median / editions:5.2f} s per edition")
+    if old:
+        then = statistics.median(timings[f"mgi-report build at {MEASURED_REVISION}"])
+        print(f"now / {MEASURED_REVISION}: {now / then:.2f}x")
+    else:
+        print(f"{MEASURED_REVISION}: not in this clone's history, not measured")
+    if chromium_times:
+        per_page = statistics.median(chromium_times)
+        print(f"headless Chromium, one edition per process: median {per_page:.2f} s; "
+              f"mgi-report's wall time per edition is {now / editions / per_page:.2f}x it")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)

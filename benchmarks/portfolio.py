@@ -1,0 +1,94 @@
+"""A portfolio of N countries, each a clone of Kazakhstan in every report and locale of the
+project (its facts, its wording and translations, and their translation state), built from
+scratch with `mgi-report build` (validation included, `--jobs` the machine's cores) for
+N = 1, 8 and 32, each in a new process.
+
+Prints, per N: editions, wall time, time per edition, and the peak resident memory of the
+largest process (the parent or one worker); then how time per edition and memory change
+from the smallest portfolio to the largest (linear growth keeps the first near 1.0, and
+memory that does not grow with editions keeps the second near 1.0). Never fails on timing.
+
+    .venv/bin/python benchmarks/portfolio.py [N ...]
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = "kaz"
+#: Runs the CLI in a new process and prints the peak memory of it and of its workers (KiB).
+MEASURED = ("import resource, sys; from mgi_report.cli import main; status = main(); "
+            "print(max(resource.getrusage(who).ru_maxrss for who in "
+            "(resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)), file=sys.stderr); "
+            "sys.exit(status)")
+
+
+def portfolio(root: Path, countries: int) -> list[str]:
+    """Copy the project to ``root`` with ``countries`` countries: Kazakhstan and clones of
+    it under made-up three-letter codes."""
+    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "node_modules", "build", "tests", "benchmarks", "docs", "*.pyc"))
+    made_up = ("".join(letters) for letters in itertools.product(
+        "xyz", string.ascii_lowercase, string.ascii_lowercase))
+    codes = [SOURCE, *itertools.islice(made_up, countries - 1)]
+    content = root / "content"
+    for code in codes[1:]:
+        facts = (content / "countries" / f"{SOURCE}.yaml").read_text(encoding="utf-8")
+        (content / "countries" / f"{code}.yaml").write_text(
+            facts.replace(f"code: {SOURCE}", f"code: {code}"), encoding="utf-8")
+        for locale in (path for path in content.iterdir() if (path / "locale.yaml").is_file()):
+            wording = locale / f"{SOURCE}.yaml"
+            if wording.is_file():
+                shutil.copyfile(wording, locale / f"{code}.yaml")
+    for settings in content.glob("*/locale.yaml"):
+        text = settings.read_text(encoding="utf-8")
+        states = re.findall(rf"^  {SOURCE}\..*\n", text, flags=re.MULTILINE)
+        clones = "".join(line.replace(f"  {SOURCE}.", f"  {code}.", 1)
+                         for code in codes[1:] for line in states)
+        settings.write_text(text + clones, encoding="utf-8")
+    return codes
+
+
+def measure(root: Path, out: Path) -> tuple[float, float]:
+    """Wall seconds and peak MiB of one full build."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", MEASURED, "build", "--root", str(root),
+                           "--out", str(out), "--quiet"], capture_output=True, text=True,
+                          check=True)
+    seconds = time.perf_counter() - started
+    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
+def main(sizes: list[int]) -> None:
+    print(f"cores: {os.cpu_count()}, each country: every report and locale, PDF and HTML")
+    print(f"{'countries':>9} {'editions':>8} {'wall s':>8} {'s/edition':>9} {'peak MiB':>8}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="mgi-report-portfolio-") as work:
+        for size in sizes:
+            root = Path(work) / f"p{size}"
+            portfolio(root, size)
+            seconds, peak = measure(root, Path(work) / f"out{size}")
+            editions = len(list((Path(work) / f"out{size}").rglob("*.pdf")))
+            rows.append((size, editions, seconds, peak))
+            print(f"{size:9} {editions:8} {seconds:8.1f} {seconds / editions:9.2f} "
+                  f"{peak:8.0f}", flush=True)
+            shutil.rmtree(root)
+    (_, small_editions, small_seconds, small_peak) = rows[0]
+    (_, large_editions, large_seconds, large_peak) = rows[-1]
+    print(f"time per edition, largest/smallest: "
+          f"{(large_seconds / large_editions) / (small_seconds / small_editions):.2f}; "
+          f"peak memory, largest/smallest: {large_peak / small_peak:.2f}")
+
+
+if __name__ == "__main__":
+    main([int(size) for size in sys.argv[1:]] or [1, 8, 32])
