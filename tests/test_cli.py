@@ -39,8 +39,8 @@ def test_build_reports_progress_per_edition_and_quiet_silences_it(
     lines = capsys.readouterr().err.strip().splitlines()
     assert re.fullmatch(r"\[1/1\] kaz/profile\.en  html  \d+\.\d s", lines[0]), lines
     assert lines[-1].startswith("1 editions: 1 made, 0 unchanged; 0 with text in a fallback "
-                                "language (0 keys), 0 outdated translations shown; wrote 1 "
-                                "files and "), lines
+                                "language (0 passages, 0 interface messages), 0 outdated "
+                                "passages shown; wrote 1 files and "), lines
     assert (tmp_path / "kaz/profile.en.html").is_file()
     assert not (tmp_path / "kaz/profile.en.pdf").exists()
     assert main([*args, "--quiet"]) == 0
@@ -71,7 +71,10 @@ def test_progress_counts_the_editions_and_verbose_names_the_fallback_keys(
     lines = capsys.readouterr().err.strip().splitlines()
     assert [line.split()[0] for line in lines[:-1]] == ["[1/3]", "[2/3]", "[3/3]"]
     assert not any("fallback language:" in line for line in lines)
-    fallback = re.search(r"; (\d) with text in a fallback language \((\d+) keys\)", lines[-1])
+    fallback = re.search(r"; (\d) with text in a fallback language \((\d+) passages, ",
+                         lines[-1])
+    assert re.search(r"kaz/profile\.de  html  \d+\.\d s  \(\d+ fallback passages",
+                     "\n".join(lines))
     assert fallback and int(fallback.group(1)) >= 1 and int(fallback.group(2)) >= 1
     assert main([*args, "-v", "--force"]) == 0
     verbose = capsys.readouterr().err

@@ -134,4 +134,6 @@ def test_mark_fallback_highlights_fallback_passages(tmp_path: Path) -> None:
           mark_fallback=True)
     html = (tmp_path / "kaz/profile.de.html").read_text(encoding="utf-8")
     assert '<body class="report-profile mark-fallback">' in html
-    assert ".mark-fallback [lang]:not(html)" in html
+    assert '.mark-fallback [data-state="fallback"]' in html
+    assert re.search(r'lang="en" title="kaz\.profile\.findings\.[^"]+" data-state="fallback"',
+                     html)

@@ -8,9 +8,9 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +29,6 @@ from .model import Edition, EditionSpec, Project, bcp47
 from .paths import ProjectPaths, refuse_project_output
 from .publish import Staging, transaction
 from .render import TEMPLATE_SUFFIX, Alternate, Rendered, RenderOptions, render
-from .translate.status import content_state
 from .validate import validate
 from .write import DEFAULT_PDF_VARIANT, FORMATS, lay_out, pdf_variant
 
@@ -52,6 +51,8 @@ class Progress:
     seconds: float
     fallback_keys: tuple[str, ...] = ()
     outdated_keys: tuple[str, ...] = ()
+    #: Interface messages (msgids) shown in a fallback language.
+    fallback_messages: tuple[str, ...] = ()
 
     @property
     def unchanged(self) -> bool:
@@ -60,13 +61,21 @@ class Progress:
     def line(self) -> str:
         """``[3/6] kaz/snapshot.ru  html, pdf (14 pages)  3.4 s``"""
         what = "unchanged" if self.unchanged else f"{', '.join(self.made)}  {self.seconds:.1f} s"
-        return f"[{self.done:>{len(str(self.total))}}/{self.total}] {self.edition}  {what}"
+        counts = [f"{len(found)} {name}" for name, found in (
+            ("fallback passages", self.fallback_keys),
+            ("fallback interface messages", self.fallback_messages),
+            ("outdated passages", self.outdated_keys)) if found]
+        shown = f"  ({', '.join(counts)})" if counts else ""
+        return f"[{self.done:>{len(str(self.total))}}/{self.total}] {self.edition}  {what}{shown}"
 
     def details(self) -> Iterator[str]:
         """The keys behind the counts, one line each kind."""
         if self.fallback_keys:
             yield (f"  {self.edition}: {len(self.fallback_keys)} keys in a fallback language: "
                    + ", ".join(self.fallback_keys))
+        if self.fallback_messages:
+            yield (f"  {self.edition}: {len(self.fallback_messages)} interface messages in a "
+                   "fallback language: " + ", ".join(map(repr, self.fallback_messages)))
         if self.outdated_keys:
             yield (f"  {self.edition}: {len(self.outdated_keys)} outdated translations: "
                    + ", ".join(self.outdated_keys))
@@ -92,12 +101,13 @@ class BuildResult:
         """One line: editions made and unchanged, and how many show fallback or outdated
         text."""
         made = sum(not e.unchanged for e in self.editions)
-        fallback = [e for e in self.editions if e.fallback_keys]
+        fallback = [e for e in self.editions if e.fallback_keys or e.fallback_messages]
         outdated = sum(len(e.outdated_keys) for e in self.editions)
         return (f"{len(self.editions)} editions: {made} made, {len(self.unchanged)} "
                 f"unchanged; {len(fallback)} with text in a fallback language "
-                f"({sum(len(e.fallback_keys) for e in fallback)} keys), {outdated} outdated "
-                f"translations shown")
+                f"({sum(len(e.fallback_keys) for e in fallback)} passages, "
+                f"{sum(len(e.fallback_messages) for e in fallback)} interface messages), "
+                f"{outdated} outdated passages shown")
 
 
 def load_project(root: Path) -> Project:
@@ -179,7 +189,7 @@ def inputs_hash(project: Project, edition: Edition, variant: str,
     digest = hashlib.sha256(f"mgi-report {__version__}\0{spec.name}\0{variant}\0".encode())
     digest.update(repr(edition).encode() + b"\0")
     digest.update(repr(alternates(project, spec)).encode() + b"\0")
-    files = [catalog_path(paths, spec.locale),
+    files = [*(catalog_path(paths, locale) for locale in edition.chain or (spec.locale,)),
              *(paths.templates.joinpath(*name.split("/")) for name in sorted(set(templates))),
              *sorted(p for p in paths.templates.rglob("*")
                      if p.is_file() and not p.name.endswith(TEMPLATE_SUFFIX))]
@@ -237,16 +247,19 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
         made = tuple(f"{r.format} ({r.pages} pages)" if r.pages else r.format
                      for r, _ in files)
         done[index] = Progress(len(done) + 1, len(editions), edition.spec.name, made, seconds,
-                               edition.fallback_keys, outdated_keys(project, edition))
+                               edition.fallback_keys, edition.outdated_keys,
+                               records[index][0].fallback_messages if records[index] else ())
         (progress or log_progress)(done[index])
 
     with transaction(out) as staging:
         previous = {} if force else previous_records(staging.path)
         to_make = []
         for index, edition in enumerate(editions):
-            kept = _unchanged(project, edition, staging, chosen_formats, options, previous)
-            if kept:
-                records[index] = kept
+            kept = _unchanged(project, _as_hashed(edition, mark_fallback), staging,
+                              chosen_formats, options, previous)
+            if kept:  # what its translations' state is now (only a review build shows it)
+                records[index] = [replace(record, outdated_keys=edition.outdated_keys)
+                                  for record in kept]
                 finished(index, [], 0.0)
             else:
                 to_make.append(index)
@@ -284,6 +297,12 @@ def _make_in_worker(index: int) -> tuple[int, list[tuple[OutputRecord, bytes]], 
     return _WORK.make(index)
 
 
+#: Editions a worker process makes before a new one takes its place: the layout libraries
+#: keep caches that grow with what they laid out, so a long build's memory stays that of a
+#: few editions, not of all of them.
+EDITIONS_PER_WORKER = 6
+
+
 def _make_all(work: _Work, indexes: list[int], jobs: int,
               finished: Callable[[int, list[tuple[OutputRecord, bytes]], float], None]) -> None:
     """Make the editions, in ``jobs`` forked worker processes when there is more than one
@@ -294,18 +313,48 @@ def _make_all(work: _Work, indexes: list[int], jobs: int,
         for index in indexes:
             finished(*work.make(index))
         return
+    if "pdf" in work.formats:
+        import weasyprint  # noqa: F401  (loaded once, before the forks, not by every worker)
     _WORK = work
+    context = multiprocessing.get_context("fork")
+    workers: list[tuple[ProcessPoolExecutor, int]] = []
+    pending: dict[Future[tuple[int, list[tuple[OutputRecord, bytes]], float]], int] = {}
+    queue = iter(indexes)
+
+    def hand_out(slot: int) -> None:
+        """The next edition to the worker in ``slot``; a worker that has made its share is
+        replaced first."""
+        index = next(queue, None)
+        if index is None:
+            return
+        worker, made = workers[slot]
+        if made == EDITIONS_PER_WORKER:
+            worker.shutdown()
+            worker, made = ProcessPoolExecutor(1, mp_context=context), 0
+        pending[worker.submit(_make_in_worker, index)] = slot
+        workers[slot] = (worker, made + 1)
+
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(indexes)),
-                                 mp_context=context) as pool:
-            pending = {pool.submit(_make_in_worker, index) for index in indexes}
-            while pending:  # a future done with is dropped, and the bytes it holds with it
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    finished(*future.result())
+        for slot in range(min(jobs, len(indexes))):
+            workers.append((ProcessPoolExecutor(1, mp_context=context), 0))
+            hand_out(slot)
+        while pending:  # a future done with is dropped, and the bytes it holds with it
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                slot = pending.pop(future)
+                finished(*future.result())
+                hand_out(slot)
     finally:
+        for worker, _ in workers:
+            worker.shutdown(cancel_futures=True)
         _WORK = None
+
+
+def _as_hashed(edition: Edition, mark_fallback: bool) -> Edition:
+    """The edition as its bytes depend on it: which translations are outdated shows only in
+    a review build (an edited English sentence leaves the German edition's bytes as they
+    were, and its manifest entry is brought up to date)."""
+    return edition if mark_fallback else replace(edition, outdated_keys=())
 
 
 def _hashed_options(variant: str, mark_fallback: bool) -> str:
@@ -354,8 +403,8 @@ def _make_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, ed
     spec = edition.spec
     rendered = _render(project, paths, fonts, edition, mark_fallback)
     html = rendered.html
-    identity = inputs_hash(project, edition, _hashed_options(variant, mark_fallback),
-                           rendered.templates)
+    identity = inputs_hash(project, _as_hashed(edition, mark_fallback),
+                           _hashed_options(variant, mark_fallback), rendered.templates)
     records = []
     for fmt in formats:
         data = _lay_out(project, paths, fonts, edition, html, mark_fallback, variant, identity) \
@@ -372,7 +421,9 @@ def _make_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, ed
             locale=spec.locale, format=fmt, path=relative, inputs_sha256=identity,
             sha256=sha256(data), bytes=len(data), pages=pages,
             fallback_keys=edition.fallback_keys, content=content_hashes(edition),
-            templates=tuple(dict.fromkeys(rendered.templates))), data))
+            templates=tuple(dict.fromkeys(rendered.templates)),
+            fallback_messages=rendered.interface_fallbacks,
+            outdated_keys=edition.outdated_keys), data))
     return records
 
 
@@ -402,18 +453,11 @@ def alternates(project: Project, spec: EditionSpec | None) -> tuple[Alternate, .
                  for locale in project.locales)
 
 
-def outdated_keys(project: Project, edition: Edition) -> tuple[str, ...]:
-    """The keys the edition shows from a translation made before its source last changed."""
-    return tuple(key for key, text in edition.texts.items()
-                 if (locale := text.lang.replace("-", "_")) != project.structure.source_locale
-                 and content_state(project, locale, key) == "outdated")
-
-
 def _refuse_outdated(project: Project, editions: list[Edition]) -> None:
     paths = ProjectPaths(project.root)
     problems = []
     for edition in editions:
-        for key in outdated_keys(project, edition):
+        for key in edition.outdated_keys:
             entry = project.bundles[edition.texts[key].lang.replace("-", "_")].entries[key]
             problems.append(Problem(entry.file, entry.line, key,
                                     "outdated translation: the source wording changed "

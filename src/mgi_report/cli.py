@@ -26,6 +26,7 @@ from .translate import (
     export_po,
     extract_messages,
     import_po,
+    init_locale,
     translation_status,
 )
 from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
@@ -78,10 +79,18 @@ def parser() -> argparse.ArgumentParser:
                    help="make every edition again, also those whose inputs and files are "
                         "as the last build left them")
 
-    i18n = commands.add_parser("i18n", help="translation tools: extract, status, export, "
-                                            "import, confirm",
+    i18n = commands.add_parser("i18n", help="translation tools: init, extract, status, "
+                                            "export, import, confirm",
                                description="Tools for translators and their reviewers.")
     i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True, metavar="ACTION")
+    init = i18n_commands.add_parser(
+        "init", parents=[common], help="start a locale: its content folder and catalog",
+        description="Create content/<locale>/locale.yaml and locale/<locale>/LC_MESSAGES/"
+                    "messages.po (every interface message untranslated, the locale's plural "
+                    "forms); a locale that has one of them gets the other.")
+    init.add_argument("--locale", required=True, help="e.g. fr, pt_BR, sr_Latn")
+    init.add_argument("--fallback", type=_list, default=[],
+                      help="comma-separated locales tried before the source language")
     extract = i18n_commands.add_parser(
         "extract", parents=[common], help="extract locale/messages.pot and update the .po files",
         description="Extract interface messages from templates/ into locale/messages.pot and "
@@ -303,6 +312,10 @@ def _configure_logging(*, quiet: bool, debug: bool, verbose: bool = False) -> No
 
 def _i18n(args: argparse.Namespace) -> int:
     action = args.i18n_command
+    if action == "init":
+        started = init_locale(args.root, args.locale, args.fallback)
+        print(f"{started.locale}: started; plural forms: {started.plural_forms}")
+        return EXIT_OK
     if action == "extract":
         result = extract_messages(args.root, update=not args.no_update)
         print(f"{result.template}: {result.messages} messages; updated: "

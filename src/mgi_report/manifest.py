@@ -12,6 +12,7 @@ from typing import Any
 from .publish import write_atomic
 
 MANIFEST = "manifest.json"
+_LISTS = ("fallback_keys", "templates", "fallback_messages", "outdated_keys")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class OutputRecord:
     content: Mapping[str, str]
     #: The templates the edition included (names under templates/).
     templates: tuple[str, ...] = ()
+    #: Interface messages (msgids) it shows in a fallback language.
+    fallback_messages: tuple[str, ...] = ()
+    #: Keys it shows from a translation made before the source last changed.
+    outdated_keys: tuple[str, ...] = ()
 
 
 def sha256(data: bytes) -> str:
@@ -58,13 +63,12 @@ def previous_records(out: Path) -> dict[str, OutputRecord]:
         if not isinstance(entry, dict) or set(entry) != names:
             continue
         try:
-            record = OutputRecord(**{**entry, "fallback_keys": tuple(entry["fallback_keys"]),
-                                     "templates": tuple(entry["templates"])})
+            record = OutputRecord(**{**entry, **{name: tuple(entry[name]) for name in _LISTS}})
         except TypeError:
             continue
         if all(isinstance(getattr(record, name), str) for name in
                ("path", "inputs_sha256", "sha256")) and \
-                all(isinstance(name, str) for name in record.templates):
+                all(isinstance(item, str) for name in _LISTS for item in getattr(record, name)):
             found[record.path] = record
     return found
 

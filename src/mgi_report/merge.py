@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .errors import UsageError
 from .markup import plain
-from .model import Edition, EditionSpec, Project, Text, bcp47
+from .model import Edition, EditionSpec, Project, Text, bcp47, source_hash
 
 
 def fallback_chain(project: Project, locale: str) -> tuple[str, ...]:
@@ -44,8 +44,22 @@ def merge(project: Project, spec: EditionSpec) -> Edition:
                 if locale != spec.locale:
                     fallback.append(key)
                 break
+    outdated = tuple(key for key, text in texts.items()
+                     if content_state(project, text.lang.replace("-", "_"), key) == "outdated")
     return Edition(spec, project.structure, project.countries[spec.country], texts,
-                   tuple(fallback), never_hyphenate(project, spec.country))
+                   tuple(fallback), never_hyphenate(project, spec.country), chain, outdated)
+
+
+def content_state(project: Project, locale: str, key: str) -> str:
+    """``translated``, ``outdated`` (source changed, or never recorded) or ``missing``."""
+    source = project.bundles[project.structure.source_locale].entries[key]
+    if locale == project.structure.source_locale:
+        return "translated"
+    bundle = project.bundles[locale]
+    if key not in bundle.entries:
+        return "missing"
+    recorded = bundle.translated_from.get(key)
+    return "translated" if recorded == source_hash(source.value) else "outdated"
 
 
 def never_hyphenate(project: Project, country: str) -> dict[str, tuple[str, ...]]:

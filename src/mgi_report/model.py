@@ -147,6 +147,10 @@ class Edition:
     #: Per language of the edition's text (BCP 47): words never hyphenated, the country's
     #: name in that language first.
     never_hyphenate: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The locales its wording is looked up in, its own first and the source's last.
+    chain: tuple[str, ...] = ()
+    #: The keys it shows from a translation made before its source last changed.
+    outdated_keys: tuple[str, ...] = ()
 
     @property
     def lang(self) -> str:

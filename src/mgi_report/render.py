@@ -15,16 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel import Locale
 from babel.dates import format_skeleton
-from babel.lists import format_list
 from babel.numbers import format_decimal
-from babel.support import Translations
 from jinja2.loaders import split_template_path
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from .catalogs import translations
 from .errors import ContentError, Problem, TemplateError
+from .interface import InterfaceWording, LanguageNames, without_marks
 from .markup import Typesetting, address_breaks, inline, plain
 from .model import Edition, Text
 from .paths import ProjectPaths
@@ -89,6 +86,8 @@ class Rendered:
 
     html: str
     templates: tuple[str, ...]
+    #: Interface messages (msgids) shown in another language than the edition's.
+    interface_fallbacks: tuple[str, ...] = ()
 
 
 def render_html(paths: ProjectPaths, edition: Edition,
@@ -101,11 +100,21 @@ def render(paths: ProjectPaths, edition: Edition,
            options: RenderOptions | None = None) -> Rendered:
     """:func:`render_html`, with the templates the edition included."""
     loader = ProjectLoader(paths)
-    env = environment(paths, edition.spec.locale, typesettings(edition), loader)
+    options = options or RenderOptions()
+    wording = InterfaceWording(paths, edition.chain or (edition.spec.locale,))
+    env = environment(paths, edition.spec.locale, typesettings(edition), loader, wording)
     try:
         template = env.get_template(ENTRY_TEMPLATE)
-        html = template.render(context(edition, options or RenderOptions()))
-        return Rendered(html, tuple(loader.loaded))
+        values = context(edition, options)
+        html = template.render(values)
+        shown = set(wording.fallbacks.values()) | set(values["fallback_languages"].langs)
+        if shown != set(values["fallback_languages"].langs):  # the notice names them all
+            values["fallback_languages"] = LanguageNames(tuple(sorted(shown)),
+                                                         edition.spec.locale)
+            html = template.render(values)
+        html = wording.finish(html, options.mark_fallback)
+        return Rendered(html, tuple(dict.fromkeys(loader.loaded)),
+                        tuple(wording.fallbacks))
     except jinja2.TemplateNotFound as exc:
         where = paths.display(paths.templates / str(exc.name))
         raise TemplateError([Problem(where, 0, "", "template not found")]) from None
@@ -199,7 +208,10 @@ def quotation_marks(lang: str) -> str:
 
 def environment(paths: ProjectPaths, locale: str,
                 typesetting: Callable[[str], Typesetting] | None = None,
-                loader: ProjectLoader | None = None) -> jinja2.Environment:
+                loader: ProjectLoader | None = None,
+                wording: InterfaceWording | None = None) -> jinja2.Environment:
+    """Jinja for ``locale``; interface wording looked up along ``wording``'s chain (by
+    default the locale's catalog alone)."""
     env = jinja2.Environment(
         loader=loader or ProjectLoader(paths),
         autoescape=True,
@@ -208,7 +220,7 @@ def environment(paths: ProjectPaths, locale: str,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    _install_text_gettext(env, translations(paths, locale))
+    (wording or InterfaceWording(paths, (locale,))).install(env)
     env.globals["typesetting"] = typesetting
     env.filters.update(
         md=_md,
@@ -228,21 +240,6 @@ def environment(paths: ProjectPaths, locale: str,
         wheel=wheel,
     )
     return env
-
-
-def _install_text_gettext(env: jinja2.Environment, catalog: Translations) -> None:
-    """Interface wording is text, like content: a translation is escaped before use.
-
-    Jinja's new-style gettext marks a translation safe under autoescape and escapes only
-    the ``%()`` arguments; a catalog is as untrusted as content, so ours escape it first.
-    """
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda message: escape(catalog.ugettext(message)),
-        ngettext=lambda singular, plural, n: escape(catalog.ungettext(singular, plural, n)),
-        pgettext=lambda context, message: escape(catalog.upgettext(context, message)),
-        npgettext=lambda context, singular, plural, n: escape(
-            catalog.unpgettext(context, singular, plural, n)),
-        newstyle=True)
 
 
 def context(edition: Edition, options: RenderOptions) -> dict[str, Any]:
@@ -301,18 +298,9 @@ def context(edition: Edition, options: RenderOptions) -> dict[str, Any]:
         "iso_date": edition.country.published.isoformat(),
         "alternates": options.alternates,
         "mark_fallback": options.mark_fallback,
-        "fallback_languages": _language_list(
-            sorted({t.lang for t in texts.values()} - {edition.lang}), spec.locale),
+        "fallback_languages": LanguageNames(
+            tuple(sorted({t.lang for t in texts.values()} - {edition.lang})), spec.locale),
     }
-
-
-def _language_list(langs: list[str], locale: str) -> str:
-    """Language names in the edition's language, as a list Babel formats (“A and B”)."""
-    if not langs:
-        return ""
-    names = [Locale.parse(lang.replace("-", "_")).get_display_name(locale) or lang
-             for lang in langs]
-    return str(format_list(names, locale=locale))
 
 
 def _defined(value: Any) -> Any:
@@ -360,11 +348,18 @@ def _typesetting(ctx: jinja2.runtime.Context, value: Text | str,
 @jinja2.pass_context
 def _lang_attr(ctx: jinja2.runtime.Context, value: Text | str) -> Markup:
     """` lang="en"` on text in another language than the page's (a fallback, a source title);
-    ``value`` is a Text or a BCP 47 tag."""
+    ``value`` is a Text or a BCP 47 tag. In a review build (``--mark-fallback``) a Text's
+    element also names its key (as its title, shown on hover) and its state: ``fallback``
+    (in another language) or ``outdated`` (translated before the source last changed)."""
     lang = _defined(value).lang if isinstance(value, Text) else _defined(value)
-    if lang == ctx["lang"]:
-        return Markup("")
-    return Markup(' lang="{}"').format(lang)
+    attributes = Markup("") if lang == ctx["lang"] else Markup(' lang="{}"').format(lang)
+    if isinstance(value, Text) and ctx.get("mark_fallback"):
+        state = "fallback" if lang != ctx["lang"] else \
+            "outdated" if value.key in ctx["edition"].outdated_keys else ""
+        attributes += Markup(' title="{}"').format(value.key)
+        if state:
+            attributes += Markup(' data-state="{}"').format(state)
+    return attributes
 
 
 def phrases(title: str) -> list[str]:
@@ -375,7 +370,7 @@ def phrases(title: str) -> list[str]:
 
 def css_string(value: str) -> Markup:
     """A CSS string literal that is safe inside a <style> element."""
-    value = value.unescape() if isinstance(value, Markup) else value
+    value = without_marks(value.unescape() if isinstance(value, Markup) else value)
     escaped = "".join(
         f"\\{ord(ch):x} " if ch in '\\"<>&' or not ch.isprintable() else ch for ch in value)
     return Markup(f'"{escaped}"')

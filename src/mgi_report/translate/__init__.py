@@ -1,14 +1,18 @@
-"""Translators' tools: catalog extraction, translation status, and the PO round trip."""
+"""Translators' tools: starting a locale, catalog extraction, translation status, and the
+PO round trip."""
 
 from .exchange import confirm_translations, export_po, import_po
 from .extract import extract_messages
+from .start import StartedLocale, init_locale
 from .status import LocaleStatus, translation_status
 
 __all__ = [
     "LocaleStatus",
+    "StartedLocale",
     "confirm_translations",
     "export_po",
     "extract_messages",
     "import_po",
+    "init_locale",
     "translation_status",
 ]

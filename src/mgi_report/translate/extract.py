@@ -38,15 +38,15 @@ def extract_messages(root: Path | str, update: bool = True) -> ExtractResult:
     that does not read, stops the run before anything is written.
     """
     paths = ProjectPaths(Path(root))
-    template = _extract(paths)
+    template = extract_template(paths)
     with transaction(paths.locale) as staging:
-        changes = {Path(f"{DOMAIN}.pot"): _serialize(template)}
+        changes = {Path(f"{DOMAIN}.pot"): serialize(template)}
         if update:
             for locale in _catalog_locales(paths):
                 catalog = read_catalog(paths, locale)
                 catalog.update(template, update_header_comment=False)
                 changes[catalog_path(paths, locale).relative_to(paths.locale)] = \
-                    _serialize(catalog)
+                    serialize(catalog)
         changes = {relative: data for relative, data in changes.items()
                    if not _same(paths.locale / relative, data)}
         for relative, data in changes.items():
@@ -58,7 +58,7 @@ def extract_messages(root: Path | str, update: bool = True) -> ExtractResult:
     return ExtractResult(pot, len(template), updated)
 
 
-def _extract(paths: ProjectPaths) -> Catalog:
+def extract_template(paths: ProjectPaths) -> Catalog:
     """Messages of every template, each read through the project boundary (a template that
     links outside the project is refused, as when rendering)."""
     template = Catalog(project="mgi-report", domain=DOMAIN, fuzzy=False, creation_date=None)
@@ -90,7 +90,7 @@ def _catalog_locales(paths: ProjectPaths) -> list[str]:
             and catalog_path(paths, folder.name).is_file()]
 
 
-def _serialize(catalog: Catalog) -> bytes:
+def serialize(catalog: Catalog) -> bytes:
     buffer = BytesIO()
     write_po(buffer, catalog, width=88, sort_output=True, include_lineno=False,
              ignore_obsolete=True)

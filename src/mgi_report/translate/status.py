@@ -9,7 +9,8 @@ from babel.messages.catalog import Catalog, Message
 
 from ..catalogs import DOMAIN, catalog_path, read_catalog
 from ..errors import UsageError
-from ..model import Project, source_hash
+from ..merge import content_state
+from ..model import Project
 from ..paths import ProjectPaths
 from ..pofile import read_strict
 
@@ -53,18 +54,6 @@ class LocaleStatus:
         return {"locale": self.locale, "content": counts(self.content), "ui": counts(self.ui),
                 "percent": round(self.percent, 1), "outdated_keys": list(self.outdated_keys),
                 "missing_keys": list(self.missing_keys)}
-
-
-def content_state(project: Project, locale: str, key: str) -> str:
-    """``translated``, ``outdated`` (source changed, or never recorded) or ``missing``."""
-    source = project.bundles[project.structure.source_locale].entries[key]
-    if locale == project.structure.source_locale:
-        return "translated"
-    bundle = project.bundles[locale]
-    if key not in bundle.entries:
-        return "missing"
-    recorded = bundle.translated_from.get(key)
-    return "translated" if recorded == source_hash(source.value) else "outdated"
 
 
 def translation_status(project: Project, locales: Sequence[str] | None = None) -> list[
