@@ -15,19 +15,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from timing import CLI, process_seconds
+
 ROOT = Path(__file__).resolve().parents[1]
-CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
 BARE = ("import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], "
         "stylesheets=[weasyprint.CSS(filename=sys.argv[3])])")
-
-
-def seconds(command: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - started
 
 
 def main(runs: int) -> None:
@@ -54,7 +48,7 @@ def main(runs: int) -> None:
         timings: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(runs):
             for name, command in commands.items():
-                timings[name].append(seconds(command))
+                timings[name].append(process_seconds(command))
     baseline = statistics.median(timings["bare WeasyPrint, same HTML and CSS"])
     print(f"runs: {runs}, edition: kaz/snapshot.en")
     for name, found in timings.items():

@@ -19,18 +19,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import CLI, process_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 MEASURED_REVISION = "60c4bb7"
-CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
-
-
-def seconds(command: list[str], env: dict[str, str] | None = None) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env=env)
-    return time.perf_counter() - started
 
 
 def old_worktree(work: Path) -> Path | None:
@@ -62,9 +56,9 @@ def main(runs: int) -> None:
             chromium_times: list[float] = []
             for _ in range(runs):
                 for label, (command, env) in builds.items():
-                    timings[label].append(seconds(command, env))
+                    timings[label].append(process_seconds(command, env))
                 if chromium:
-                    chromium_times.append(statistics.median(seconds(
+                    chromium_times.append(statistics.median(process_seconds(
                         [chromium, "--headless", "--no-sandbox", "--disable-gpu",
                          "--no-pdf-header-footer", f"--print-to-pdf={work / 'c.pdf'}",
                          page.as_uri()]) for page in pages))

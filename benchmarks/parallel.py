@@ -12,21 +12,18 @@ from __future__ import annotations
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from timing import CLI, process_seconds
+
 ROOT = Path(__file__).resolve().parents[1]
-CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
 
 
 def timed_build(out: Path, jobs: int) -> float:
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", CLI, "build", "--root", str(ROOT), "--out", str(out),
-                    "--force", "--quiet", "--jobs", str(jobs)], check=True)
-    return time.perf_counter() - started
+    return process_seconds([sys.executable, "-c", CLI, "build", "--root", str(ROOT), "--out",
+                            str(out), "--force", "--quiet", "--jobs", str(jobs)])
 
 
 def main(runs: int) -> None:

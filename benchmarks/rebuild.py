@@ -16,11 +16,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import median_seconds
+from timing import CLI, median_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 SENTENCE = ("approximately 90 indicators", "about 90 indicators")
-CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
 
 
 def build(project: Path, out: Path, *options: str) -> None:

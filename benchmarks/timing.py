@@ -1,10 +1,14 @@
-"""The one way benchmarks here time things: the median of repeated runs."""
+"""The one way benchmarks here time things: the median of repeated runs, and a command's
+wall time in a new process (how a user runs mgi-report: ``CLI`` is its entry point)."""
 
 from __future__ import annotations
 
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
+
+CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
 
 
 def median_seconds(action: Callable[[], object], runs: int) -> float:
@@ -14,3 +18,10 @@ def median_seconds(action: Callable[[], object], runs: int) -> float:
         action()
         timings.append(time.perf_counter() - started)
     return statistics.median(timings)
+
+
+def process_seconds(command: list[str], env: dict[str, str] | None = None) -> float:
+    """Wall time of ``command`` run to its end (a failure raises)."""
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    return time.perf_counter() - started
