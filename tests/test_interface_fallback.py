@@ -15,6 +15,7 @@ import pytest
 
 from conftest import SessionBuild, copy_project
 from mgi_report.build import BuildResult, build
+from structure_tree import tree, walk
 
 NOTICE = "Parts of this edition are not yet translated and are shown in %(languages)s."
 #: A German passage whose English source is edited below, so its translation is outdated.
@@ -104,16 +105,8 @@ def test_the_log_and_the_manifest_list_the_interface_fallbacks(builds: Builds) -
 
 def test_the_pdf_tags_the_english_interface_words_with_lang_en(builds: Builds) -> None:
     with pikepdf.open(builds.plain / "kaz/profile.de.pdf") as pdf:
-        english = []
-        stack = [pdf.Root.StructTreeRoot]
-        while stack:
-            node = stack.pop()
-            if not isinstance(node, pikepdf.Dictionary):
-                continue
-            if node.get("/Lang") == "en" and "/ActualText" not in node:
-                english.append(node)
-            kids = node.get("/K")
-            stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids] if kids else [])
+        english = [element for element in walk(tree(pdf))
+                   if element.obj.get("/Lang") == "en" and "/ActualText" not in element.obj]
         assert english
     from pypdf import PdfReader
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -17,50 +16,14 @@ import yaml
 from conftest import ROOT, SessionBuild
 from mgi_report.gates import pdf_ua
 from mgi_report.inspect import normalize, outline
+from structure_tree import Element, kids, tree, walk
 
 EDITIONS = [(report, locale) for report in ("snapshot", "profile") for locale in ("en", "de", "ru")]
 STRUCTURE = yaml.safe_load((ROOT / "content/structure.yaml").read_text(encoding="utf-8"))
 
 
-@dataclass
-class Element:
-    obj: pikepdf.Dictionary
-    parent: Element | None
-    lang: str
-    kids: list[Element]
-
-    @property
-    def role(self) -> str:
-        return str(self.obj.get("/S"))
-
-
 def open_pdf(built: SessionBuild, report: str, locale: str) -> pikepdf.Pdf:
     return pikepdf.open(built.out / "kaz" / f"{report}.{locale}.pdf")
-
-
-def kids(obj: pikepdf.Object) -> list[pikepdf.Object]:
-    k = obj.get("/K") if isinstance(obj, pikepdf.Dictionary) else None
-    return list(k) if isinstance(k, pikepdf.Array) else [] if k is None else [k]
-
-
-def tree(pdf: pikepdf.Pdf) -> Element:
-    """The structure tree from /Document down, with each element's effective language."""
-    def read(obj: pikepdf.Dictionary, parent: Element | None, lang: str) -> Element:
-        lang = str(obj.get("/Lang", lang))
-        element = Element(obj, parent, lang, [])
-        element.kids = [read(k, element, lang) for k in kids(obj)
-                        if isinstance(k, pikepdf.Dictionary) and "/S" in k]
-        return element
-
-    document = kids(pdf.Root.StructTreeRoot)[0]
-    assert isinstance(document, pikepdf.Dictionary)
-    return read(document, None, str(pdf.Root.Lang))
-
-
-def walk(element: Element) -> Iterator[Element]:
-    yield element
-    for kid in element.kids:
-        yield from walk(kid)
 
 
 def link_annotations(element: Element) -> list[pikepdf.Object]:
