@@ -2,7 +2,8 @@
 (60c4bb7, "today's" build then: no incremental, parallel or font work), and per edition
 against headless Chromium printing the same HTML one edition per process. Measured in one
 run, alternating, each build `mgi-report build --force` in a new process with the
-machine's cores.
+machine's cores, both with the user cache an earlier build left (decoded fonts, the words
+kept whole in each edition's layout) and with an empty one (a first build on a machine).
 
 The old revision is checked out from git into a temporary worktree and run with this
 checkout's virtual environment (its dependencies are the same); without git history it is
@@ -44,19 +45,23 @@ def main(runs: int) -> None:
             subprocess.run([sys.executable, "-c", CLI, "build", "--root", str(ROOT), "--out",
                             str(html), "--format", "html", "--quiet"], check=True)
             pages = sorted(html.rglob("*.html"))
+            now_build = [sys.executable, "-c", CLI, "build", "--root", str(ROOT), "--out",
+                         str(work / "now"), "--force", "--quiet"]
+            kept = {**os.environ, "XDG_CACHE_HOME": str(work / "cache-kept")}
+            subprocess.run(now_build, check=True, env=kept)
             builds: dict[str, tuple[list[str], dict[str, str] | None]] = {
-                "mgi-report build, now": ([sys.executable, "-c", CLI, "build", "--root",
-                                           str(ROOT), "--out", str(work / "now"), "--force",
-                                           "--quiet"], None)}
+                "mgi-report build, now": (now_build, kept),
+                "now, empty user cache": (now_build, None)}
             if old:
                 builds[f"mgi-report build at {MEASURED_REVISION}"] = (
                     [sys.executable, "-c", CLI, "build", "--root", str(old), "--out",
                      str(work / "then")], {**os.environ, "PYTHONPATH": str(old / "src")})
             timings: dict[str, list[float]] = {label: [] for label in builds}
             chromium_times: list[float] = []
-            for _ in range(runs):
+            for run in range(runs):
+                empty = {**os.environ, "XDG_CACHE_HOME": str(work / f"cache-{run}")}
                 for label, (command, env) in builds.items():
-                    timings[label].append(process_seconds(command, env))
+                    timings[label].append(process_seconds(command, env or empty))
                 if chromium:
                     chromium_times.append(statistics.median(process_seconds(
                         [chromium, "--headless", "--no-sandbox", "--disable-gpu",

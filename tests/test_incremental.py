@@ -172,3 +172,32 @@ def test_decoded_fonts_are_kept_in_the_user_cache_and_a_damaged_entry_is_not_use
     assert again.returncode == 0, again.stderr
     assert files(tmp_path / "a") == files(tmp_path / "b")
     assert entries[0].read_bytes() == kept
+
+
+def test_a_second_build_of_the_same_inputs_lays_out_once_with_the_words_kept_whole_before(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mgi_report.write import LaidOut, lay_out
+
+    layouts: list[str] = []
+
+    def counted(html: str, assets: Path, variant: str, identifier: str) -> LaidOut:
+        layouts.append(html)
+        return lay_out(html, assets, variant, identifier)
+
+    monkeypatch.setattr(sys.modules["mgi_report.build"], "lay_out", counted)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    edition = {"reports": ["profile"], "locales": ["de"], "formats": ["pdf"], "jobs": 1}
+    build(project, tmp_path / "searched", **edition)  # type: ignore[arg-type]
+    assert len(layouts) >= 2, "the German profile no longer has a ladder to break"
+    searched = layouts[-1]
+    layouts.clear()
+    build(project, tmp_path / "remembered", **edition)  # type: ignore[arg-type]
+    assert layouts == [searched]
+    assert files(tmp_path / "searched") == files(tmp_path / "remembered")
+
+    for entry in (tmp_path / "cache").glob("mgi-report/layout-*/*.json"):
+        entry.write_text('{"kept_whole": "Menschen', encoding="utf-8")
+    layouts.clear()
+    build(project, tmp_path / "damaged", **edition)  # type: ignore[arg-type]
+    assert len(layouts) >= 2 and layouts[-1] == searched
+    assert files(tmp_path / "damaged") == files(tmp_path / "searched")

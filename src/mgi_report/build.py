@@ -21,7 +21,7 @@ from . import __version__
 from .catalogs import catalog_path, read_catalog
 from .errors import BuildError, InputError, Problem, UsageError
 from .fonts import ShippedFonts, as_read, check_wording, coverage_message, machine_fonts
-from .layout import LAYOUT_PASSES, keep_whole
+from .layout import LAYOUT_PASSES, keep_whole, remember_words, remembered_words
 from .load import load_raw
 from .manifest import MANIFEST, OutputRecord, previous_records, sha256, update_manifest
 from .merge import merge
@@ -476,19 +476,26 @@ def _lay_out(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition
              html: str, mark_fallback: bool, variant: str, identity: str) -> bytes:
     """The edition's PDF, laid out again, with the words that make a ladder of hyphenated
     lines kept whole, until there is none (a few passes at most); only the last layout is
-    written. The HTML edition is not affected: browsers break lines their own way."""
-    kept: set[str] = set()
-    for _ in range(LAYOUT_PASSES):
-        if kept:
-            html = _render(project, paths, fonts, keep_whole(edition, kept), mark_fallback).html
+    written. The words the last layout kept whole are remembered by ``identity``, and a
+    build of the same inputs lays out once with them. The HTML edition is not affected:
+    browsers break lines their own way."""
+    remembered = remembered_words(identity)
+    kept = set(remembered or ())
+    for _ in range(1 if remembered is not None else LAYOUT_PASSES):
+        used = frozenset(kept)
+        if used:
+            html = _render(project, paths, fonts, keep_whole(edition, used), mark_fallback).html
         with _failing_as(edition.spec, "pdf"):
             pages = lay_out(html, paths.templates, variant, identity)
-            more = pages.ladders - kept
+            more = pages.ladders - kept if remembered is None else set()
         if not more:
             break
         kept |= more
     with _failing_as(edition.spec, "pdf"):
-        return pages.pdf()
+        pdf = pages.pdf()
+    if remembered is None:
+        remember_words(identity, used)
+    return pdf
 
 
 def _make(fmt: str, html: str, paths: ProjectPaths, variant: str, identity: str,

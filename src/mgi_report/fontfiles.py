@@ -9,24 +9,14 @@ here is WeasyPrint's own (fontTools), so the PDF it makes is the same, byte for 
 from __future__ import annotations
 
 import hashlib
-import os
 from contextlib import suppress
 from functools import lru_cache
 from io import BytesIO
-from pathlib import Path
 
 from .publish import write_atomic
+from .usercache import user_cache
 
 WEB_FONT_SIGNATURE = b"wOF"
-
-
-def user_cache(kind: str) -> Path:
-    """A folder of ``$XDG_CACHE_HOME/mgi-report`` for results that depend only on a file's
-    bytes and on the fontTools that made them."""
-    from importlib.metadata import version
-
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "mgi-report" / f"{kind}-fonttools-{version('fonttools')}"
 
 
 def as_sfnt(data: bytes) -> bytes:
@@ -44,14 +34,14 @@ def _decoded(digest: str, data: bytes) -> bytes:
     decoded = _decode(data)
     with suppress(OSError, RuntimeError):
         name = f"{digest}.{hashlib.sha256(decoded).hexdigest()}.sfnt"
-        write_atomic(user_cache("sfnt") / name, decoded)
+        write_atomic(user_cache("sfnt", "fonttools") / name, decoded)
     return decoded
 
 
 def _stored(digest: str) -> bytes | None:
     """A decoded file from the cache, only if its bytes still have the digest in its name."""
     with suppress(OSError, RuntimeError):
-        for path in user_cache("sfnt").glob(f"{digest}.*.sfnt"):
+        for path in user_cache("sfnt", "fonttools").glob(f"{digest}.*.sfnt"):
             data = path.read_bytes()
             if hashlib.sha256(data).hexdigest() == path.name.split(".")[1]:
                 return data

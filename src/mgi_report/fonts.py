@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from io import BytesIO
@@ -26,10 +24,9 @@ from urllib.parse import unquote
 import tinycss2  # type: ignore[import-untyped]
 
 from .errors import InputError, Problem
-from .fontfiles import user_cache
 from .markup import plain
 from .paths import ProjectPaths
-from .publish import write_atomic
+from .usercache import read_record, user_cache, write_record
 from .yamlfile import YamlDocument, dotted
 
 if TYPE_CHECKING:
@@ -283,14 +280,11 @@ def _coverage(digest: str, data: bytes) -> frozenset[int] | str:
 
 
 def _coverage_file(digest: str) -> Path:
-    return user_cache("font-coverage") / f"{digest}.json"
+    return user_cache("font-coverage", "fonttools") / f"{digest}.json"
 
 
 def _stored_coverage(digest: str) -> frozenset[int] | str | None:
-    try:
-        stored = json.loads(_coverage_file(digest).read_text(encoding="utf-8"))
-    except (OSError, ValueError, RuntimeError):
-        return None
+    stored = read_record(_coverage_file(digest))
     if isinstance(stored, dict) and isinstance(stored.get("problem"), str):
         return str(stored["problem"])
     points = stored.get("characters") if isinstance(stored, dict) else None
@@ -301,8 +295,7 @@ def _stored_coverage(digest: str) -> frozenset[int] | str | None:
 
 def _store_coverage(digest: str, found: frozenset[int] | str) -> None:
     record = {"problem": found} if isinstance(found, str) else {"characters": sorted(found)}
-    with suppress(OSError, RuntimeError):
-        write_atomic(_coverage_file(digest), json.dumps(record).encode("utf-8"))
+    write_record(_coverage_file(digest), record)
 
 
 def _decoded_coverage(data: bytes) -> frozenset[int] | str:

@@ -7,16 +7,22 @@ element's own text does not have it); where more than ``MAX_HYPHENATED_LINES`` f
 another, the word that makes the run too long is kept whole, as is a word the last line of
 a page would cut, and the edition is laid out again. The words found are plain data: the
 render stage keeps them whole like the country's name.
+
+Like LaTeX's ``.aux`` file, the words an edition ended with are remembered (in the user's
+cache, by the hash of everything the edition is made from), so that the next build of the
+same inputs lays it out once, with them, and makes the same bytes as a build that searched.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from .model import Edition
+from .usercache import read_record, user_cache, write_record
 
 #: Layouts of one edition at most: the first, and new ones while ladders remain.
 LAYOUT_PASSES = 5
@@ -129,9 +135,27 @@ def words_to_keep_whole(pages: Sequence[Any]) -> set[str]:
     return words
 
 
-def keep_whole(edition: Edition, words: set[str]) -> Edition:
+def keep_whole(edition: Edition, words: Set[str]) -> Edition:
     """The edition with ``words`` added to every language's never-hyphenated words."""
     extra = tuple(sorted(words))
     langs = {edition.lang, *edition.never_hyphenate, *(t.lang for t in edition.texts.values())}
     return replace(edition, never_hyphenate={
         lang: (*edition.never_hyphenate.get(lang, ()), *extra) for lang in sorted(langs)})
+
+
+def remembered_words(identity: str) -> frozenset[str] | None:
+    """The words kept whole in the last layout of the edition whose inputs hash to
+    ``identity``, when a build on this machine laid it out before."""
+    record = read_record(_decisions_file(identity))
+    words = record.get("kept_whole") if isinstance(record, dict) else None
+    if isinstance(words, list) and all(isinstance(word, str) for word in words):
+        return frozenset(words)
+    return None
+
+
+def remember_words(identity: str, words: frozenset[str]) -> None:
+    write_record(_decisions_file(identity), {"kept_whole": sorted(words)})
+
+
+def _decisions_file(identity: str) -> Path:
+    return user_cache("layout", "weasyprint", "pyphen", "fonttools") / f"{identity}.json"

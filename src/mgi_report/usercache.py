@@ -1,0 +1,37 @@
+"""The user's cache folder (``$XDG_CACHE_HOME/mgi-report``): results worked out once on a
+machine and used by every later build, each folder named by the versions of the libraries
+whose results it keeps, so that an upgrade starts afresh instead of reusing them."""
+
+from __future__ import annotations
+
+import json
+import os
+from contextlib import suppress
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from .publish import write_atomic
+
+
+def user_cache(kind: str, *libraries: str) -> Path:
+    """The folder for results of ``kind`` that depend on the bytes they are made from and
+    on the named ``libraries``."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    versions = "-".join(f"{name}-{version(name)}" for name in libraries)
+    return base / "mgi-report" / f"{kind}-{versions}"
+
+
+def read_record(path: Path) -> Any:
+    """A JSON record from the cache, or None when it is missing or unreadable (a damaged
+    entry is worked out again, never trusted)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
+def write_record(path: Path, record: Any) -> None:
+    """Keep ``record``; a cache that cannot be written only costs time later."""
+    with suppress(OSError, RuntimeError):
+        write_atomic(path, json.dumps(record, sort_keys=True).encode("utf-8"))
