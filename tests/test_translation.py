@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from translate.storage import pypo
 
 from mgi_report import build, load_project
 from mgi_report.cli import main
-from mgi_report.model import source_hash
 from mgi_report.translate import export_po, import_po, translation_status
 
 Edit = Callable[[str, str, str], Path]
@@ -31,10 +31,9 @@ def tiny(project_copy: Path) -> Path:
         "partnerships:\n  name: Partnerschaften\n"
         "crises:\n  name: Mobilitätsdimensionen von Krisen\n", encoding="utf-8")
     (german / "kaz.yaml").write_text("country: Kasachstan\n", encoding="utf-8")
-    (german / "locale.yaml").write_text(
-        "translated_from:\n"
-        f"  domains.partnerships.name: {source_hash(source['domains.partnerships.name'].value)}\n"
-        f"  kaz.country: {source_hash(source['kaz.country'].value)}\n", encoding="utf-8")
+    (german / "translated_from.yaml").write_text(
+        f"domains.partnerships.name: {source['domains.partnerships.name'].value}\n"
+        f"kaz.country: {source['kaz.country'].value}\n", encoding="utf-8")
     return project_copy
 
 
@@ -128,6 +127,23 @@ def test_import_writes_translations_keeps_order_and_comments_and_records_sources
     assert "well-being:\n  name: Wohlergehen" in text
     (german,) = translation_status(load_project(tiny), ["de"])
     assert german.content.translated == 3 and german.content.outdated == 1
+    record = (tiny / "content/de/translated_from.yaml").read_text(encoding="utf-8")
+    assert "domains.well-being.name: Well-being of migrants\n" in record
+
+
+def test_an_outdated_translation_is_exported_with_the_english_it_was_made_from(
+        tiny: Path, tmp_path: Path, edit: Edit) -> None:
+    edit("content/en/domains.yaml", "  name: Partnerships", "  name: Partnerships for migration")
+    data = export_po(load_project(tiny), "de")
+    assert b'#| msgid "Partnerships"\nmsgctxt "domains.partnerships.name"\n' \
+        b'msgid "Partnerships for migration"\nmsgstr "Partnerschaften"' in data
+    units = {unit.getcontext(): unit for unit in pypo.pofile(data).units}
+    unit = units["domains.partnerships.name"]
+    assert unit.isfuzzy() and unit.prev_source == "Partnerships"
+    po = tmp_path / "de.po"
+    po.write_bytes(data)
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], check=True)
+    assert import_po(tiny, po).changed_keys == ()
 
 
 def test_import_of_a_new_language_creates_its_folder(tiny: Path, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .errors import UsageError
 from .markup import plain
-from .model import Edition, EditionSpec, Project, Text, bcp47, source_hash
+from .model import Edition, EditionSpec, Project, Text, bcp47
 
 
 def fallback_chain(project: Project, locale: str) -> tuple[str, ...]:
@@ -58,8 +58,7 @@ def content_state(project: Project, locale: str, key: str) -> str:
     bundle = project.bundles[locale]
     if key not in bundle.entries:
         return "missing"
-    recorded = bundle.translated_from.get(key)
-    return "translated" if recorded == source_hash(source.value) else "outdated"
+    return "translated" if bundle.translated_from.get(key) == source.value else "outdated"
 
 
 def never_hyphenate(project: Project, country: str) -> dict[str, tuple[str, ...]]:

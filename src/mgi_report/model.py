@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -86,15 +85,10 @@ class Bundle:
     locale: str
     entries: Mapping[str, Entry]
     fallback: tuple[str, ...] = ()
-    translated_from: Mapping[str, str] = field(default_factory=dict)
+    #: The source wording each translation was made from (``translated_from.yaml``).
+    translated_from: Mapping[str, TextValue] = field(default_factory=dict)
     #: Words line breaking never hyphenates in this language (``locale.yaml``).
     never_hyphenate: tuple[str, ...] = ()
-
-
-def source_hash(value: TextValue) -> str:
-    """A short fingerprint of source wording; a translation records the one it was made from."""
-    text = "\n\n".join(value) if isinstance(value, tuple) else value
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from .model import (
     SourceEntry,
     SourceGroup,
     Structure,
+    TextValue,
     TitlePart,
     bcp47,
 )
@@ -39,6 +40,8 @@ from .yamlfile import KeyPath, YamlDocument, dotted
 FOOTNOTE_REF = re.compile(r"\[\^([a-z0-9-]+)\]")
 SPECIAL_BUNDLE_FILES = {"domains", "conventions"}
 LOCALE_SETTINGS = "locale"
+#: The record of the source wording each translation was made from (not wording to show).
+TRANSLATED_FROM = "translated_from"
 COUNTRY_WORDING = {"country", "titles", "partner", "author", "subject"}
 
 
@@ -274,6 +277,7 @@ def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure
             countries: set[str], problems: list[Problem]) -> Bundle:
     entries: dict[str, Entry] = {}
     settings: dict[str, Any] = {}
+    translated_from: dict[str, TextValue] = {}
     is_source = locale == structure.source_locale
     for stem, doc in files.items():
         try:
@@ -286,6 +290,13 @@ def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure
             problems.extend(found)
             if not found and isinstance(doc.data, dict):
                 settings = doc.data
+            continue
+        if stem == TRANSLATED_FROM:
+            found = _schema_problems(doc, _schema(TRANSLATED_FROM))
+            problems.extend(found)
+            if not found and isinstance(doc.data, dict):
+                translated_from = {key: tuple(value) if isinstance(value, list) else value
+                                   for key, value in doc.data.items()}
             continue
         kind = stem if stem in SPECIAL_BUNDLE_FILES else "country"
         if kind == "country" and stem not in countries:
@@ -304,8 +315,7 @@ def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure
             entries[key] = Entry(key, value, doc.file, doc.line_of(path[1:]))
             problems.extend(Problem(doc.file, doc.line_of(path[1:]), key, message)
                             for message in link_problems(value))
-    return Bundle(locale, entries, tuple(settings.get("fallback", ())),
-                  dict(settings.get("translated_from", {})),
+    return Bundle(locale, entries, tuple(settings.get("fallback", ())), translated_from,
                   tuple(settings.get("never_hyphenate", ())))
 
 
@@ -326,17 +336,17 @@ def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, 
                                         " (nothing to translate)"))
             elif differs := reference_problem(source.entries[key].value, entry.value):
                 problems.append(Problem(entry.file, entry.line, key, differs))
-        settings = raw.bundles.get(locale, {}).get(LOCALE_SETTINGS)
-        if settings is None:
-            continue
-        for index, other in enumerate(bundle.fallback):
-            if other == locale or other not in bundles:
-                problems.append(settings.problem(("fallback", index),
-                                                 f"no content for fallback locale {other!r}"))
-        for key in bundle.translated_from:
-            if key not in bundle.entries:
-                problems.append(settings.problem(("translated_from", key),
-                                                 "no such translated key in this locale"))
+        documents = raw.bundles.get(locale, {})
+        if (settings := documents.get(LOCALE_SETTINGS)) is not None:
+            for index, other in enumerate(bundle.fallback):
+                if other == locale or other not in bundles:
+                    problems.append(settings.problem(
+                        ("fallback", index), f"no content for fallback locale {other!r}"))
+        if (record := documents.get(TRANSLATED_FROM)) is not None:
+            for key in bundle.translated_from:
+                if key not in bundle.entries:
+                    problems.append(record.problem((key,),
+                                                   "no such translated key in this locale"))
 
 
 def _references(kind: str, doc: YamlDocument, structure: Structure,

@@ -1,9 +1,10 @@
 """The translators' round trip: content strings out to a PO file and back into YAML.
 
 Each content key becomes one PO message: msgctxt is the key, msgid the source wording,
-msgstr the current translation (fuzzy when the source changed since). Import writes the
-translations back with ruamel.yaml, so existing files keep their key order and comments,
-and records the source hash each translation was made from in ``<locale>/locale.yaml``.
+msgstr the current translation (fuzzy when the source changed since, with the source it
+was made from as the previous msgid, ``#|``). Import writes the translations back with
+ruamel.yaml, so existing files keep their key order and comments, and records the source
+wording each translation was made from in ``<locale>/translated_from.yaml``.
 """
 
 from __future__ import annotations
@@ -26,19 +27,19 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from ..errors import InputError, Problem, UsageError
 from ..markup import link_problems, reference_problem
-from ..model import Project, TextValue, source_hash
+from ..model import Project, TextValue
 from ..paths import ProjectPaths, read_regular
 from ..pofile import MAX_PO_BYTES, header_line, message_key, read_strict
 from ..publish import Staging, transaction
-from ..validate import LOCALE_SETTINGS, text_problem
+from ..validate import TRANSLATED_FROM, text_problem
 from ..yamlfile import load_yaml
 from .status import content_state
 
 log = logging.getLogger(__name__)
 LOCALE_NAME = re.compile(r"^[a-z]{2,3}(_[A-Z][a-z]{3})?(_[A-Z]{2})?$")
 PARAGRAPH_BREAK = "\n\n"
-SETTINGS_COMMENT = ("Locale settings. translated_from: the hash of the source wording each\n"
-                    "translation was made from (written by mgi-report i18n import/confirm).")
+RECORD_COMMENT = ("The source wording each translation was made from, by content key\n"
+                  "(written by mgi-report i18n import and confirm; not shown in editions).")
 
 
 def _as_text(value: TextValue) -> str:
@@ -65,15 +66,17 @@ def export_po(project: Project, locale: str) -> bytes:
     for key, entry in project.bundles[source].entries.items():
         translated = bundle.entries.get(key) if bundle and locale != source else None
         state = content_state(project, locale, key) if bundle else "missing"
+        made_from = bundle.translated_from.get(key) if bundle and state == "outdated" else None
         catalog.add(
             _as_text(entry.value),
             _as_text(translated.value) if translated else "",
             locations=[(entry.file, entry.line)],
             flags=("fuzzy",) if state == "outdated" else (),
             context=key,
+            previous_id=_as_text(made_from) if made_from is not None else (),
         )
     buffer = BytesIO()
-    write_po(buffer, catalog, width=0, include_lineno=True)
+    write_po(buffer, catalog, width=0, include_lineno=True, include_previous=True)
     return buffer.getvalue()
 
 
@@ -90,8 +93,8 @@ def import_po(root: Path, po_file: Path, locale: str | None = None, *,
 
     The target is the PO's ``Language`` unless ``locale`` says otherwise; a PO made for
     another language than the target is refused unless ``force``. Each translation records
-    the fingerprint of its ``msgid``, the source the translator saw: a PO exported before
-    the source changed stays outdated after import. Nothing is written unless every message
+    its ``msgid``, the source the translator saw: a PO exported before the source changed
+    stays outdated after import. Nothing is written unless every message
     is acceptable.
     """
     from ..build import load_project
@@ -117,8 +120,8 @@ def _log_written(project: Project, result: ImportResult) -> None:
 
 
 def _updates(project: Project, catalog: Catalog,
-             where: str) -> dict[str, tuple[TextValue, str]]:
-    """Each acceptable translation of ``catalog`` with the fingerprint of its msgid; bad
+             where: str) -> dict[str, tuple[TextValue, TextValue]]:
+    """Each acceptable translation of ``catalog`` with its msgid (the source wording); bad
     input listing every message that is not acceptable."""
     source = project.bundles[project.structure.source_locale]
     problems, updates = [], {}
@@ -151,7 +154,7 @@ def _updates(project: Project, catalog: Catalog,
         if refused := next(filter(None, map(text_problem, paragraphs)), None):
             problems.append(Problem(where, line, key, f"translation not accepted: {refused}"))
             continue
-        updates[key] = (value, source_hash(seen))
+        updates[key] = (value, seen)
     if problems:
         raise InputError(problems)
     return updates
@@ -203,7 +206,7 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _apply(project: Project, locale: str, updates: dict[str, tuple[TextValue, str]],
+def _apply(project: Project, locale: str, updates: dict[str, tuple[TextValue, TextValue]],
            staging: Staging) -> ImportResult:
     paths = ProjectPaths(project.root)
     folder = paths.content / locale
@@ -218,7 +221,7 @@ def _apply(project: Project, locale: str, updates: dict[str, tuple[TextValue, st
         stem, *path = key.split(".")
         if current is None or current.value != value:
             _set(_document(documents, folder, stem), path, value)
-        _set(_document(documents, folder, LOCALE_SETTINGS), ["translated_from", key], recorded)
+        _set(_document(documents, folder, TRANSLATED_FROM), [key], recorded)
         changed.append(key)
     written = []
     for stem, document in documents.items():
@@ -235,8 +238,8 @@ def _document(documents: dict[str, Any], folder: Path, stem: str) -> Any:
         loaded = _yaml().load(path.read_text(encoding="utf-8")) if path.is_file() else None
         if loaded is None:
             loaded = CommentedMap()
-            if stem == LOCALE_SETTINGS:
-                loaded.yaml_set_start_comment(SETTINGS_COMMENT)
+            if stem == TRANSLATED_FROM:
+                loaded.yaml_set_start_comment(RECORD_COMMENT)
         documents[stem] = loaded
     return documents[stem]
 
@@ -283,7 +286,7 @@ def confirm_translations(root: Path, locale: str,
         unknown = [key for key in chosen if key not in bundle.entries]
         if unknown:
             raise UsageError(f"locale {locale!r} does not translate {', '.join(unknown)}")
-        updates = {key: (bundle.entries[key].value, source_hash(source.entries[key].value))
+        updates = {key: (bundle.entries[key].value, source.entries[key].value)
                    for key in chosen}
         result = _apply(project, locale, updates, staging)
     _log_written(project, result)

@@ -28,9 +28,9 @@ LOCALE_SETTINGS = """\
 #   does not translate (a regional locale names its language: fallback: [fr]).
 # never_hyphenate: words line breaking keeps whole in this language, besides the
 #   country's name.
-# translated_from: the hash of the source wording each translation was made from
-#   (written by mgi-report i18n import and confirm).
-{fallback}translated_from: {{}}
+# (mgi-report i18n import and confirm record the source wording each translation was
+# made from in translated_from.yaml, next to this file.)
+{fallback}never_hyphenate: []
 """
 
 
