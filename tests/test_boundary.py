@@ -43,11 +43,13 @@ def test_a_project_file_that_links_outside_the_project_is_refused(
 def test_a_template_that_fails_while_rendering_is_exit_2_at_its_line(
         project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str], snippet: str,
         message: str) -> None:
-    edit("templates/sections/contents.html.j2", '<li><a href="#introduction">',
-         f'{snippet}<li><a href="#introduction">')
+    template = edit("templates/sections/contents.html.j2", '<li><a href="#introduction">',
+                    f'{snippet}<li><a href="#introduction">')
+    line = template.read_text(encoding="utf-8").splitlines().index(
+        f'{snippet}<li><a href="#introduction">{{{{ _("Introduction") }}}}</a></li>') + 1
     status, err = build_status(capsys, project_copy)
     assert status == 2
-    assert len(err) == 1 and err[0].startswith("templates/sections/contents.html.j2:4: ")
+    assert len(err) == 1 and err[0].startswith(f"templates/sections/contents.html.j2:{line}: ")
     assert message in err[0]
 
 

@@ -86,24 +86,32 @@ def test_a_character_no_shipped_font_has_names_file_line_key_and_character(
 
 def test_a_catalog_translation_no_shipped_font_can_draw_is_bad_input(
         project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
-    edit("locale/de/LC_MESSAGES/messages.po",
-         'msgstr "Über die Indikatoren der Migrationspolitik"',
-         'msgstr "Über die Indikatoren der Migrationspolitik ★"')
+    catalog = edit("locale/de/LC_MESSAGES/messages.po",
+                   'msgstr "Über die Indikatoren der Migrationspolitik"',
+                   'msgstr "Über die Indikatoren der Migrationspolitik ★"')
+    line = line_of(catalog, 'msgid "About the Migration Governance Indicators"')
     _, _, status, err = check_and_build(capsys, project_copy)
     assert status == 2
     assert len(err) == 1 and err[0].startswith(
-        "locale/de/LC_MESSAGES/messages.po:34: msgid 'About the Migration Governance "
+        f"locale/de/LC_MESSAGES/messages.po:{line}: msgid 'About the Migration Governance "
         "Indicators': no shipped font has '★' (U+2605 BLACK STAR)"), err
 
 
 def test_template_text_no_shipped_font_can_draw_is_bad_input(
         project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
-    edit("templates/sections/snapshot/sources.html.j2", '{{ _("Key sources") }}</h2>',
-         '{{ _("Key sources") }} ⚑</h2>')
+    template = edit("templates/sections/snapshot/sources.html.j2",
+                    '{{ _("Key sources") }}</h2>', '{{ _("Key sources") }} ⚑</h2>')
+    line = line_of(template, "⚑")
     _, _, status, err = check_and_build(capsys, project_copy)
     assert status == 2
     assert len(err) == 1 and err[0].startswith(
-        "templates/sections/snapshot/sources.html.j2:2: no shipped font has '⚑'"), err
+        f"templates/sections/snapshot/sources.html.j2:{line}: no shipped font has '⚑'"), err
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based line of the first line of ``path`` holding ``text``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if text in line)
 
 
 def test_a_font_family_the_project_does_not_ship_is_bad_input_at_its_line(

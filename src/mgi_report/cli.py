@@ -99,17 +99,21 @@ def parser() -> argparse.ArgumentParser:
     status = i18n_commands.add_parser(
         "status", parents=[common], help="translated / outdated / missing per locale",
         description="Per locale, for content and interface strings: translated, outdated "
-                    "(the source changed since), missing (falls back), and the percentage.")
+                    "(the source changed since), missing (falls back), and the percentage; "
+                    "for content also the source words in each state. -v names the "
+                    "outdated and missing keys.")
     status.add_argument("--locale", type=_list, help="comma-separated locales (default: all)")
     status.add_argument("--fail-under", type=float, metavar="PCT",
                         help="exit 1 when a locale is less than PCT %% translated")
     status.add_argument("--json", action="store_true", help="machine-readable output")
+    _scope_arguments(status)
     export = i18n_commands.add_parser(
         "export", parents=[common], help="write a locale's content strings as a PO file",
         description="msgctxt = content key, msgid = source wording, msgstr = translation; "
                     "outdated translations are marked fuzzy.")
     export.add_argument("--locale", required=True)
     export.add_argument("--out", type=Path, required=True, help="the .po file to write")
+    _scope_arguments(export)
     imp = i18n_commands.add_parser(
         "import", parents=[common], help="write a PO file's translations into content/",
         description="Write translated, non-fuzzy messages into content/<locale>/ and record "
@@ -322,7 +326,7 @@ def _i18n(args: argparse.Namespace) -> int:
               f"{', '.join(map(str, result.updated)) or 'nothing'}")
         return EXIT_OK
     if action == "export":
-        data = export_po(load_project(args.root), args.locale)
+        data = export_po(load_project(args.root), args.locale, args.country, args.report)
         refuse_project_output(args.root, args.out)
         write_atomic(args.out, data)
         print(f"wrote {args.out}")
@@ -335,11 +339,18 @@ def _i18n(args: argparse.Namespace) -> int:
         confirmed = confirm_translations(args.root, args.locale, args.key)
         print(f"{confirmed.locale}: {len(confirmed.changed_keys)} translations confirmed")
         return EXIT_OK
-    statuses = translation_status(load_project(args.root), args.locale)
+    statuses = translation_status(load_project(args.root), args.locale, args.country,
+                                  args.report)
     if args.json:
         print(json.dumps([s.as_dict() for s in statuses], indent=2, ensure_ascii=False))
     else:
         print(_status_table(statuses))
+        if args.verbose:
+            for status in statuses:
+                for state, keys in (("outdated", status.outdated_keys),
+                                    ("missing", status.missing_keys)):
+                    for key in keys:
+                        print(f"{status.locale} {state}: {key}")
     below = [s for s in statuses if args.fail_under is not None and s.percent < args.fail_under]
     for status in below:
         print(f"mgi-report: {status.locale} is {status.percent:.1f}% translated, under "
@@ -347,14 +358,23 @@ def _i18n(args: argparse.Namespace) -> int:
     return EXIT_INTERNAL if below else EXIT_OK
 
 
+def _scope_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--country", type=_list,
+                        help="comma-separated country codes: only what their editions show")
+    parser.add_argument("--report", type=_list,
+                        help="comma-separated report types: only what their editions show")
+
+
 def _status_table(statuses: list[LocaleStatus]) -> str:
     header = (f"{'locale':<8} {'content: done':>13} {'outdated':>9} {'missing':>8} {'%':>6}  "
+              f"{'words: done':>11} {'outdated':>9} {'missing':>8}  "
               f"{'ui: done':>8} {'outdated':>9} {'missing':>8} {'%':>6}  {'total %':>7}")
     rows = [header]
     for s in statuses:
-        c, u = s.content, s.ui
+        c, w, u = s.content, s.words, s.ui
         rows.append(f"{s.locale:<8} {c.translated:>13} {c.outdated:>9} {c.missing:>8} "
-                    f"{c.percent:>6.1f}  {u.translated:>8} {u.outdated:>9} {u.missing:>8} "
+                    f"{c.percent:>6.1f}  {w.translated:>11} {w.outdated:>9} {w.missing:>8}  "
+                    f"{u.translated:>8} {u.outdated:>9} {u.missing:>8} "
                     f"{u.percent:>6.1f}  {s.percent:>7.1f}")
     return "\n".join(rows)
 

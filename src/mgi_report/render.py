@@ -88,6 +88,8 @@ class Rendered:
     templates: tuple[str, ...]
     #: Interface messages (msgids) shown in another language than the edition's.
     interface_fallbacks: tuple[str, ...] = ()
+    #: The content keys whose text the edition shows (page or metadata), in source order.
+    shown_keys: tuple[str, ...] = ()
 
 
 def render_html(paths: ProjectPaths, edition: Edition,
@@ -113,8 +115,9 @@ def render(paths: ProjectPaths, edition: Edition,
                                                          edition.spec.locale)
             html = template.render(values)
         html = wording.finish(html, options.mark_fallback)
+        shown_keys = tuple(key for key in edition.texts if key in values["shown_keys"])
         return Rendered(html, tuple(dict.fromkeys(loader.loaded)),
-                        tuple(wording.fallbacks))
+                        tuple(wording.fallbacks), shown_keys)
     except jinja2.TemplateNotFound as exc:
         where = paths.display(paths.templates / str(exc.name))
         raise TemplateError([Problem(where, 0, "", "template not found")]) from None
@@ -300,6 +303,8 @@ def context(edition: Edition, options: RenderOptions) -> dict[str, Any]:
         "mark_fallback": options.mark_fallback,
         "fallback_languages": LanguageNames(
             tuple(sorted({t.lang for t in texts.values()} - {edition.lang})), spec.locale),
+        #: Filled as the templates turn a Text into output (``md``, ``text``, ``lang_attr``).
+        "shown_keys": set(),
     }
 
 
@@ -322,7 +327,7 @@ def _raw(value: Any) -> str | tuple[str, ...]:
 def _md(ctx: jinja2.runtime.Context, value: Text | str, lang: str | None = None) -> Markup:
     """Content text as HTML, set by the rules of its language (``lang``, else the text's,
     else the page's); footnote calls go through the template's ``footnote`` macro."""
-    raw = _raw(value)
+    raw = _raw(_shown(ctx, value))
     if isinstance(raw, tuple):
         raise TypeError("md takes one paragraph; loop over a list of paragraphs")
     macro = ctx.get("footnote")
@@ -333,9 +338,16 @@ def _md(ctx: jinja2.runtime.Context, value: Text | str, lang: str | None = None)
 @jinja2.pass_context
 def _text(ctx: jinja2.runtime.Context, value: Text | str, lang: str | None = None) -> str:
     """Content text as plain text, for headings, attributes and metadata."""
-    raw = _raw(value)
+    raw = _raw(_shown(ctx, value))
     return plain(" ".join(raw) if isinstance(raw, tuple) else raw,
                  _typesetting(ctx, value, lang))
+
+
+def _shown(ctx: jinja2.runtime.Context, value: Any) -> Any:
+    """``value``, its key recorded as shown when it is a content Text."""
+    if isinstance(value, Text) and isinstance(shown := ctx.get("shown_keys"), set):
+        shown.add(value.key)
+    return value
 
 
 def _typesetting(ctx: jinja2.runtime.Context, value: Text | str,
@@ -351,7 +363,7 @@ def _lang_attr(ctx: jinja2.runtime.Context, value: Text | str) -> Markup:
     ``value`` is a Text or a BCP 47 tag. In a review build (``--mark-fallback``) a Text's
     element also names its key (as its title, shown on hover) and its state: ``fallback``
     (in another language) or ``outdated`` (translated before the source last changed)."""
-    lang = _defined(value).lang if isinstance(value, Text) else _defined(value)
+    lang = _defined(_shown(ctx, value)).lang if isinstance(value, Text) else _defined(value)
     attributes = Markup("") if lang == ctx["lang"] else Markup(' lang="{}"').format(lang)
     if isinstance(value, Text) and ctx.get("mark_fallback"):
         state = "fallback" if lang != ctx["lang"] else \

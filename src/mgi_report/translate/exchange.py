@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO, StringIO
@@ -33,6 +34,7 @@ from ..pofile import MAX_PO_BYTES, header_line, message_key, read_strict
 from ..publish import Staging, transaction
 from ..validate import TRANSLATED_FROM, text_problem
 from ..yamlfile import load_yaml
+from .scope import passages
 from .status import content_state
 
 log = logging.getLogger(__name__)
@@ -51,8 +53,11 @@ def _timestamp() -> datetime:
     return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
 
 
-def export_po(project: Project, locale: str) -> bytes:
-    """All content strings of ``locale`` as a PO file (bytes, UTF-8)."""
+def export_po(project: Project, locale: str, countries: Sequence[str] | None = None,
+              reports: Sequence[str] | None = None) -> bytes:
+    """The content strings of ``locale`` as a PO file (bytes, UTF-8): all of them, or those
+    the editions of ``countries`` and ``reports`` show. Each message's comments say where
+    the passage stands and which editions show it."""
     source = project.structure.source_locale
     try:
         Locale.parse(locale)
@@ -63,7 +68,9 @@ def export_po(project: Project, locale: str) -> bytes:
                       creation_date=now, revision_date=now, fuzzy=False,
                       language_team=f"{locale} <>", last_translator="")
     bundle = project.bundles.get(locale)
-    for key, entry in project.bundles[source].entries.items():
+    for passage in passages(project, countries, reports):
+        key = passage.key
+        entry = project.bundles[source].entries[key]
         translated = bundle.entries.get(key) if bundle and locale != source else None
         state = content_state(project, locale, key) if bundle else "missing"
         made_from = bundle.translated_from.get(key) if bundle and state == "outdated" else None
@@ -72,6 +79,8 @@ def export_po(project: Project, locale: str) -> bytes:
             _as_text(translated.value) if translated else "",
             locations=[(entry.file, entry.line)],
             flags=("fuzzy",) if state == "outdated" else (),
+            auto_comments=[passage.section,
+                           f"shown in {', '.join(passage.shown_in) or 'no edition'}"],
             context=key,
             previous_id=_as_text(made_from) if made_from is not None else (),
         )

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 METHOD = "jinja2"
 #: silent=false: a template that does not parse is an error, not a template without messages.
 OPTIONS = {"trimmed": "true", "silent": "false"}
+#: A template comment starting so, just before a message, is the translators' note on it.
+COMMENT_TAGS = ("Translators:",)
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,8 @@ def extract_template(paths: ProjectPaths) -> Catalog:
         data = paths.read(path)
         try:
             messages = list(extract(METHOD, BytesIO(data), keywords=DEFAULT_KEYWORDS,
-                                    options=OPTIONS))
+                                    comment_tags=COMMENT_TAGS, options=OPTIONS,
+                                    strip_comment_tags=True))
         except TemplateSyntaxError as exc:
             raise TemplateError([Problem(where, exc.lineno, "",
                                          f"syntax error: {exc.message}")]) from None

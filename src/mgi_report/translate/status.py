@@ -13,6 +13,10 @@ from ..merge import content_state
 from ..model import Project
 from ..paths import ProjectPaths
 from ..pofile import read_strict
+from .scope import keys_in_scope
+from .scope import words as count_words
+
+STATES = ("translated", "outdated", "missing")
 
 
 @dataclass(frozen=True)
@@ -32,13 +36,15 @@ class Counts:
 
 @dataclass(frozen=True)
 class LocaleStatus:
-    """Per locale: content keys and interface messages, translated / outdated / missing."""
+    """Per locale: content keys and interface messages, translated / outdated / missing,
+    and the source words of the content keys in each state (what a translation costs)."""
 
     locale: str
     content: Counts
     ui: Counts
     outdated_keys: tuple[str, ...] = field(default=())
     missing_keys: tuple[str, ...] = field(default=())
+    words: Counts = field(default=Counts())
 
     @property
     def percent(self) -> float:
@@ -52,12 +58,16 @@ class LocaleStatus:
                     "percent": round(c.percent, 1)}
 
         return {"locale": self.locale, "content": counts(self.content), "ui": counts(self.ui),
+                "words": counts(self.words),
                 "percent": round(self.percent, 1), "outdated_keys": list(self.outdated_keys),
                 "missing_keys": list(self.missing_keys)}
 
 
-def translation_status(project: Project, locales: Sequence[str] | None = None) -> list[
-        LocaleStatus]:
+def translation_status(project: Project, locales: Sequence[str] | None = None,
+                       countries: Sequence[str] | None = None,
+                       reports: Sequence[str] | None = None) -> list[LocaleStatus]:
+    """Each locale's state; content scoped to what the editions of ``countries`` and
+    ``reports`` show (default: all content)."""
     paths = ProjectPaths(project.root)
     chosen = list(locales or project.locales)
     unknown = [loc for loc in chosen if loc not in project.bundles]
@@ -66,18 +76,21 @@ def translation_status(project: Project, locales: Sequence[str] | None = None) -
                          f"(known: {', '.join(project.locales)})")
     template = _template(paths)
     result = []
-    source_keys = list(project.bundles[project.structure.source_locale].entries)
+    source = project.bundles[project.structure.source_locale].entries
+    source_keys = keys_in_scope(project, countries, reports)
     for locale in chosen:
         states = {key: content_state(project, locale, key) for key in source_keys}
         content = Counts(*(sum(1 for s in states.values() if s == kind)
-                           for kind in ("translated", "outdated", "missing")))
+                           for kind in STATES))
+        words = Counts(*(sum(count_words(source[key].value) for key, s in states.items()
+                             if s == kind) for kind in STATES))
         has_catalog = catalog_path(paths, locale).is_file()
         catalog = read_catalog(paths, locale) if has_catalog else Catalog(locale=locale)
         ui = _ui_counts(template, catalog, locale == project.structure.source_locale)
         result.append(LocaleStatus(
             locale, content, ui,
             tuple(k for k, s in states.items() if s == "outdated"),
-            tuple(k for k, s in states.items() if s == "missing")))
+            tuple(k for k, s in states.items() if s == "missing"), words))
     return result
 
 
