@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -157,3 +158,33 @@ def test_a_bilingual_title_s_problem_is_named_in_the_part_that_has_it(
     'not valid under any of the given schemas'."""
     edit("content/countries/kaz.yaml", BILINGUAL_TITLE, title)
     assert check(capsys, project_copy) == (2, [expected])
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    ("content/countries/kaz.yaml", "code: kaz\n", "code: kaz\npublishd: 2018-05-01\n",
+     "unknown key 'publishd' (did you mean 'published'?)"),
+    ("content/en/kaz.yaml", "    crises:\n", "    crisis:\n",
+     "unknown domain 'crisis' (did you mean 'crises'?)"),
+    ("content/de/domains.yaml", "  name: Partnerschaften", "  nmae: Partnerschaften",
+     "unknown key 'nmae' (did you mean 'name'?)"),
+])
+def test_a_misspelt_name_is_answered_with_the_known_one_it_is_closest_to(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str], file: str,
+        old: str, new: str, expected: str) -> None:
+    edit(file, old, new)
+    status, lines = check(capsys, project_copy)
+    assert status == 2
+    assert any(line.startswith(file) and expected in line for line in lines), lines
+
+
+def test_a_yaml_syntax_error_names_its_line_and_column_and_nothing_else(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/de/kaz.yaml", "partner: ", "partner: [")
+    status, lines = check(capsys, project_copy)
+    assert status == 2
+    assert len(lines) == 1, lines  # not also every translation record of the unread file
+    found = re.match(r"content/de/kaz\.yaml:(\d+):(\d+): YAML syntax error: ", lines[0])
+    assert found, lines
+    text = (project_copy / "content/de/kaz.yaml").read_text(encoding="utf-8").splitlines()
+    line, column = int(found[1]), int(found[2])
+    assert 0 < column <= len(text[line - 1]) + 1

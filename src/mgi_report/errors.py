@@ -15,9 +15,13 @@ class Problem:
     line: int
     key: str
     message: str
+    #: 1-based, when the input says where in the line (a YAML syntax error).
+    column: int = 0
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:" if self.line else f"{self.file}:"
+        if self.line and self.column:
+            where += f"{self.column}:"
         key = f" {self.key}:" if self.key else ""
         return f"{where}{key} {self.message}"
 

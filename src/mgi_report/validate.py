@@ -7,9 +7,10 @@ in one pass.
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -120,6 +121,12 @@ def _schema_problems(doc: YamlDocument, schema: Mapping[str, Any]) -> list[Probl
     return problems
 
 
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'title'?)`` when a known name is close to a misspelt ``name``."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _explain(doc: YamlDocument, path: KeyPath,
              error: jsonschema.ValidationError) -> Iterator[Problem]:
     kind, instance = error.validator, error.instance
@@ -132,7 +139,8 @@ def _explain(doc: YamlDocument, path: KeyPath,
             if key not in allowed and not any(p.search(key) for p in patterns):
                 known = ", ".join(sorted(allowed))
                 hint = f" (expected one of: {known})" if known else ""
-                yield doc.problem((*path, key), f"unknown key {key!r}{hint}")
+                yield doc.problem((*path, key),
+                                  f"unknown key {key!r}{did_you_mean(str(key), allowed)}{hint}")
     elif kind == "required" and isinstance(instance, dict):
         for key in expected:
             if key not in instance:
@@ -235,7 +243,9 @@ def _country(stem: str, doc: YamlDocument, structure: Structure,
     for conv in data["ratifications"]:
         if conv not in known:
             problems.append(doc.problem(("ratifications", conv),
-                                        f"unknown convention {conv!r} (see structure.yaml)"))
+                                        f"unknown convention {conv!r}"
+                                        f"{did_you_mean(str(conv), known)} "
+                                        "(see structure.yaml)"))
     cited_in = data.get("language", structure.source_locale)
     for path, locale in _languages(data):
         try:
@@ -333,7 +343,8 @@ def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, 
             if key not in source.entries:
                 problems.append(Problem(entry.file, entry.line, key,
                                         f"not in the source locale {structure.source_locale!r}"
-                                        " (nothing to translate)"))
+                                        f" (nothing to translate)"
+                                        f"{did_you_mean(key, source.entries)}"))
             elif differs := reference_problem(source.entries[key].value, entry.value):
                 problems.append(Problem(entry.file, entry.line, key, differs))
         documents = raw.bundles.get(locale, {})
@@ -343,8 +354,11 @@ def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, 
                     problems.append(settings.problem(
                         ("fallback", index), f"no content for fallback locale {other!r}"))
         if (record := documents.get(TRANSLATED_FROM)) is not None:
+            unread = {problem.file for problem in problems}  # their keys are told already
             for key in bundle.translated_from:
-                if key not in bundle.entries:
+                stem = key.split(".", 1)[0]
+                wording = raw.paths.display(raw.paths.content / locale / f"{stem}.yaml")
+                if key not in bundle.entries and wording not in unread:
                     problems.append(record.problem((key,),
                                                    "no such translated key in this locale"))
 
@@ -367,7 +381,8 @@ def _references(kind: str, doc: YamlDocument, structure: Structure,
         present = [k for k in data if k not in COUNTRY_WORDING]
         for rid in present:
             if rid not in structure.reports:
-                yield doc.problem((rid,), f"unknown report type {rid!r} "
+                yield doc.problem((rid,), f"unknown report type {rid!r}"
+                                          f"{did_you_mean(str(rid), reports)} "
                                           f"(known: {', '.join(reports)})")
                 continue
             report = data[rid]
@@ -400,7 +415,9 @@ def _ids(doc: YamlDocument, path: KeyPath, mapping: Mapping[str, Any], known: An
     known = list(known)
     for key in mapping:
         if key not in known:
-            yield doc.problem((*path, key), f"unknown {what} {key!r} (known: {', '.join(known)})")
+            yield doc.problem((*path, key), f"unknown {what} {key!r}"
+                                            f"{did_you_mean(str(key), known)} "
+                                            f"(known: {', '.join(known)})")
     if require_all:
         for key in known:
             if key not in mapping:

@@ -88,8 +88,8 @@ def load_yaml(data: bytes, display: str) -> tuple[YamlDocument | None, list[Prob
         return None, [Problem(display, exc.line, "", exc.message)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        return None, [Problem(display, line, "", f"YAML syntax error: {exc.problem}")]
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 0)
+        return None, [Problem(display, line, "", f"YAML syntax error: {exc.problem}", column)]
     except yaml.YAMLError as exc:
         return None, [Problem(display, 1, "", f"YAML error: {exc}")]
     except _TooDeep as exc:
