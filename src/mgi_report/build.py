@@ -421,7 +421,7 @@ def _make_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, ed
             locale=spec.locale, format=fmt, path=relative, inputs_sha256=identity,
             sha256=sha256(data), bytes=len(data), pages=pages,
             fallback_keys=edition.fallback_keys, content=content_hashes(edition),
-            templates=tuple(dict.fromkeys(rendered.templates)),
+            templates=rendered.templates,
             fallback_messages=rendered.interface_fallbacks,
             outdated_keys=edition.outdated_keys), data))
     return records
@@ -480,21 +480,20 @@ def _lay_out(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition
     build of the same inputs lays out once with them. The HTML edition is not affected:
     browsers break lines their own way."""
     remembered = remembered_words(identity)
-    kept = set(remembered or ())
-    for _ in range(1 if remembered is not None else LAYOUT_PASSES):
-        used = frozenset(kept)
-        if used:
-            html = _render(project, paths, fonts, keep_whole(edition, used), mark_fallback).html
+    kept = remembered or frozenset()
+    for attempt in range(1, LAYOUT_PASSES + 1):
+        if kept:
+            html = _render(project, paths, fonts, keep_whole(edition, kept), mark_fallback).html
         with _failing_as(edition.spec, "pdf"):
             pages = lay_out(html, paths.templates, variant, identity)
-            more = pages.ladders - kept if remembered is None else set()
-        if not more:
-            break
+            if remembered is not None or attempt == LAYOUT_PASSES or \
+                    not (more := pages.ladders - kept):
+                break
         kept |= more
     with _failing_as(edition.spec, "pdf"):
         pdf = pages.pdf()
     if remembered is None:
-        remember_words(identity, used)
+        remember_words(identity, kept)
     return pdf
 
 

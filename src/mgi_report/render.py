@@ -109,9 +109,9 @@ def render(paths: ProjectPaths, edition: Edition,
         template = env.get_template(ENTRY_TEMPLATE)
         values = context(edition, options)
         html = template.render(values)
-        shown = set(wording.fallbacks.values()) | set(values["fallback_languages"].langs)
-        if shown != set(values["fallback_languages"].langs):  # the notice names them all
-            values["fallback_languages"] = LanguageNames(tuple(sorted(shown)),
+        languages = set(wording.fallbacks.values()) | set(values["fallback_languages"].langs)
+        if languages != set(values["fallback_languages"].langs):  # the notice names them all
+            values["fallback_languages"] = LanguageNames(tuple(sorted(languages)),
                                                          edition.spec.locale)
             html = template.render(values)
         html = wording.finish(html, options.mark_fallback)

@@ -127,6 +127,11 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def unknown(what: str, name: str, known: list[str]) -> str:
+    """``unknown domain 'crisis' (did you mean 'crises'?) (known: …)``"""
+    return f"unknown {what} {name!r}{did_you_mean(name, known)} (known: {', '.join(known)})"
+
+
 def _explain(doc: YamlDocument, path: KeyPath,
              error: jsonschema.ValidationError) -> Iterator[Problem]:
     kind, instance = error.validator, error.instance
@@ -381,9 +386,7 @@ def _references(kind: str, doc: YamlDocument, structure: Structure,
         present = [k for k in data if k not in COUNTRY_WORDING]
         for rid in present:
             if rid not in structure.reports:
-                yield doc.problem((rid,), f"unknown report type {rid!r}"
-                                          f"{did_you_mean(str(rid), reports)} "
-                                          f"(known: {', '.join(reports)})")
+                yield doc.problem((rid,), unknown("report type", str(rid), reports))
                 continue
             report = data[rid]
             yield from _ids(doc, (rid, "findings"), report.get("findings", {}),
@@ -415,9 +418,7 @@ def _ids(doc: YamlDocument, path: KeyPath, mapping: Mapping[str, Any], known: An
     known = list(known)
     for key in mapping:
         if key not in known:
-            yield doc.problem((*path, key), f"unknown {what} {key!r}"
-                                            f"{did_you_mean(str(key), known)} "
-                                            f"(known: {', '.join(known)})")
+            yield doc.problem((*path, key), unknown(what, str(key), known))
     if require_all:
         for key in known:
             if key not in mapping:
