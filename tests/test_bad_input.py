@@ -188,3 +188,60 @@ def test_a_yaml_syntax_error_names_its_line_and_column_and_nothing_else(
     text = (project_copy / "content/de/kaz.yaml").read_text(encoding="utf-8").splitlines()
     line, column = int(found[1]), int(found[2])
     assert 0 < column <= len(text[line - 1]) + 1
+
+
+def test_a_shape_error_does_not_hide_the_other_problems_of_its_file(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/en/kaz.yaml", "partner: The Economist Intelligence Unit",
+         "partner:\n  - The Economist Intelligence Unit")
+    edit("content/en/kaz.yaml", "    crises:\n", "    crisis:\n")
+    status, lines = check(capsys, project_copy)
+    assert status == 2
+    assert any("partner: expected a string, got a list" in line for line in lines), lines
+    assert any("unknown domain 'crisis'" in line for line in lines), lines
+
+
+def test_a_source_file_s_shape_error_does_not_hide_a_translation_s_problems(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/en/domains.yaml", "  name: Partnerships", "  name: 42")
+    edit("content/de/kaz.yaml", "(MGI)[^mgi]", "(MGI)")
+    status, lines = check(capsys, project_copy)
+    assert status == 2
+    assert any(line.startswith("content/en/domains.yaml:") and "expected a string" in line
+               for line in lines), lines
+    assert any(line.startswith("content/de/kaz.yaml:") and "kaz.snapshot.introduction" in line
+               and "[^mgi]" in line for line in lines), lines
+
+
+def test_a_country_s_shape_error_does_not_hide_its_unknown_convention(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/countries/kaz.yaml", "  refugees: 1999", "  refugee: 1999")
+    edit("content/countries/kaz.yaml", "code: kaz\n", "code: kaz\ncolour: blue\n")
+    status, lines = check(capsys, project_copy)
+    assert status == 2
+    assert any("unknown key 'colour'" in line for line in lines), lines
+    assert any("unknown convention 'refugee'" in line for line in lines), lines
+
+
+def test_a_broken_structure_still_lets_every_file_s_shape_be_checked(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/structure.yaml", "  - crises\n", "  - 42\n")
+    edit("content/countries/kaz.yaml", "code: kaz\n", "code: kaz\ncolour: blue\n")
+    edit("content/de/domains.yaml", "  name: Partnerschaften", "  nmae: Partnerschaften")
+    status, lines = check(capsys, project_copy)
+    assert status == 2
+    assert any(line.startswith("content/structure.yaml:") for line in lines), lines
+    assert any("unknown key 'colour'" in line for line in lines), lines
+    assert any("unknown key 'nmae'" in line for line in lines), lines
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("language: en\n", "language: english\n"),  # the schema's pattern, and Babel's
+    ("code: kaz\n", "code: [kaz\n"),  # unreadable, yet the bundles of 'kaz' are not strays
+])
+def test_a_problem_is_told_once_however_many_checks_see_it(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str], old: str,
+        new: str) -> None:
+    edit("content/countries/kaz.yaml", old, new)
+    status, lines = check(capsys, project_copy)
+    assert (status, len(lines)) == (2, 1), lines

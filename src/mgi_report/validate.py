@@ -51,15 +51,16 @@ def validate(raw: RawProject) -> Project:
     problems = list(raw.problems)
     structure = _structure(raw.structure, problems) if raw.structure else None
     if structure is None:
+        problems.extend(_shape_problems(raw))
         raise ContentError(problems)
-    parsed_countries = set(raw.countries)
+    named_countries = {path.stem for path in raw.files if path.parent == raw.paths.countries}
     countries = {
         stem: country
         for stem, doc in raw.countries.items()
         if (country := _country(stem, doc, structure, problems)) is not None
     }
     bundles = {
-        locale: _bundle(locale, files, structure, parsed_countries, problems)
+        locale: _bundle(locale, files, structure, named_countries, problems)
         for locale, files in raw.bundles.items()
     }
     _check_completeness(raw, structure, countries, problems)
@@ -227,36 +228,63 @@ def _structure(doc: YamlDocument, problems: list[Problem]) -> Structure | None:
     )
 
 
+def _shape_problems(raw: RawProject) -> Iterator[Problem]:
+    """Without a valid structure nothing can be cross-checked, but every file's own shape
+    can: the problems a run reports do not depend on which file broke first."""
+    declared = raw.structure.data.get("source_locale") if raw.structure and isinstance(
+        raw.structure.data, dict) else None
+    for doc in raw.countries.values():
+        yield from _schema_problems(doc, _schema("country"))
+    for locale, files in raw.bundles.items():
+        for stem, doc in files.items():
+            yield from _schema_problems(doc, _bundle_schema(stem, locale == declared))
+
+
+def _items(data: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The mappings in the list ``data[key]``, with their index; what has another shape is
+    left to the schema's report."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if isinstance(value, list):
+        yield from ((i, item) for i, item in enumerate(value) if isinstance(item, dict))
+
+
 def _country(stem: str, doc: YamlDocument, structure: Structure,
              problems: list[Problem]) -> Country | None:
+    """The country, or None when its file has problems; the checks that need only
+    well-formed parts run either way, so all of its problems are told in one run."""
     found = _schema_problems(doc, _schema("country"))
+    shape_told = {problem.key for problem in found}
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if isinstance(code := data.get("code"), str) and code != stem:
+        found.append(doc.problem(("code",), f"code {code!r} does not match the "
+                                            f"file name {stem!r}"))
+    for g, group in _items(data, "sources"):
+        for e, entry in _items(group, "entries"):
+            url = entry.get("url")
+            if isinstance(url, str) and (differs := bidi_problem(url)):
+                found.append(doc.problem(("sources", g, "entries", e, "url"), differs))
+    for path, text in doc.strings():
+        found.extend(doc.problem(path, message) for message in link_problems(text))
+        found.extend(doc.problem(path, message) for message in _stray_footnotes(text))
+    known = {c.id for c in structure.conventions}
+    ratifications = data.get("ratifications")
+    for conv in ratifications if isinstance(ratifications, dict) else ():
+        if conv not in known:
+            found.append(doc.problem(("ratifications", conv),
+                                     f"unknown convention {conv!r}"
+                                     f"{did_you_mean(str(conv), known)} "
+                                     "(see structure.yaml)"))
+    for path, locale in _languages(data):
+        if dotted(path) in shape_told:
+            continue
+        try:
+            Locale.parse(locale)
+        except (ValueError, UnknownLocaleError, TypeError):
+            found.append(doc.problem(path, f"{locale!r} is not a locale Babel knows"))
     problems.extend(found)
     if found:
         return None
-    data = doc.data
-    if data["code"] != stem:
-        problems.append(doc.problem(("code",), f"code {data['code']!r} does not match the "
-                                               f"file name {stem!r}"))
-    for g, group in enumerate(data["sources"]):
-        for e, entry in enumerate(group["entries"]):
-            if differs := bidi_problem(entry["url"]):
-                problems.append(doc.problem(("sources", g, "entries", e, "url"), differs))
-    for path, text in doc.strings():
-        problems.extend(doc.problem(path, message) for message in link_problems(text))
-        problems.extend(doc.problem(path, message) for message in _stray_footnotes(text))
-    known = {c.id for c in structure.conventions}
-    for conv in data["ratifications"]:
-        if conv not in known:
-            problems.append(doc.problem(("ratifications", conv),
-                                        f"unknown convention {conv!r}"
-                                        f"{did_you_mean(str(conv), known)} "
-                                        "(see structure.yaml)"))
     cited_in = data.get("language", structure.source_locale)
-    for path, locale in _languages(data):
-        try:
-            Locale.parse(locale)
-        except (ValueError, UnknownLocaleError):
-            problems.append(doc.problem(path, f"{locale!r} is not a locale Babel knows"))
     sources = tuple(
         SourceGroup(group["publisher"], tuple(_source_entry(e, cited_in)
                                               for e in group["entries"]), bcp47(cited_in))
@@ -276,15 +304,15 @@ def _source_entry(data: Mapping[str, Any], cited_in: str) -> SourceEntry:
 
 def _languages(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, str]]:
     """Every language a country file names, with its path."""
-    if "language" in data:
+    if isinstance(data.get("language"), str):
         yield ("language",), data["language"]
-    for g, group in enumerate(data["sources"]):
-        for e, entry in enumerate(group["entries"]):
+    for g, group in _items(data, "sources"):
+        for e, entry in _items(group, "entries"):
             here: KeyPath = ("sources", g, "entries", e)
-            if "language" in entry:
+            if isinstance(entry.get("language"), str):
                 yield (*here, "language"), entry["language"]
-            if not isinstance(entry["title"], str):
-                for t, part in enumerate(entry["title"]):
+            for t, part in _items(entry, "title"):
+                if isinstance(part.get("language"), str):
                     yield (*here, "title", t, "language"), part["language"]
 
 
@@ -301,13 +329,13 @@ def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure
             problems.append(doc.problem((), f"folder {locale!r} is not a locale Babel knows"))
             continue
         if stem == LOCALE_SETTINGS:
-            found = _schema_problems(doc, _schema("locale"))
+            found = _schema_problems(doc, _bundle_schema(stem, is_source))
             problems.extend(found)
             if not found and isinstance(doc.data, dict):
                 settings = doc.data
             continue
         if stem == TRANSLATED_FROM:
-            found = _schema_problems(doc, _schema(TRANSLATED_FROM))
+            found = _schema_problems(doc, _bundle_schema(stem, is_source))
             problems.extend(found)
             if not found and isinstance(doc.data, dict):
                 translated_from = {key: tuple(value) if isinstance(value, list) else value
@@ -317,12 +345,8 @@ def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure
         if kind == "country" and stem not in countries:
             problems.append(doc.problem((), f"no country {stem!r} in content/countries/"))
             continue
-        schema = {"$ref": f"#/$defs/{kind}", "$defs": _schema("bundle")["$defs"]}
-        if not is_source:
-            schema = {"$ref": f"#/$defs/{kind}", "$defs": _relaxed("bundle")["$defs"]}
-        found = _schema_problems(doc, schema)
-        problems.extend(found)
-        if found:
+        problems.extend(_schema_problems(doc, _bundle_schema(stem, is_source)))
+        if not isinstance(doc.data, dict):
             continue
         problems.extend(_references(kind, doc, structure, is_source))
         for path, value in _leaves(doc.data, (stem,)):
@@ -334,22 +358,40 @@ def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure
                   tuple(settings.get("never_hyphenate", ())))
 
 
+def _bundle_schema(stem: str, is_source: bool) -> dict[str, Any]:
+    """The schema of a bundle file: the source must have every key, a translation any."""
+    kind = stem if stem in SPECIAL_BUNDLE_FILES | {LOCALE_SETTINGS, TRANSLATED_FROM} \
+        else "country"
+    if kind in {LOCALE_SETTINGS, TRANSLATED_FROM}:
+        return _schema(kind)
+    defs = (_schema if is_source else _relaxed)("bundle")["$defs"]
+    return {"$ref": f"#/$defs/{kind}", "$defs": defs}
+
+
 def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, Bundle],
                    problems: list[Problem]) -> None:
-    """Translations must translate something the source has, and fall back to known locales."""
+    """Translations must translate something the source has, and fall back to known locales.
+
+    A file with problems of its own may not have given all of its keys: what its keys
+    would be compared with is not reported missing (the file's own problems are told)."""
     source = bundles.get(structure.source_locale)
-    source_folder = raw.paths.display(raw.paths.content / structure.source_locale) + "/"
-    if source is None or any(p.file.startswith(source_folder) for p in problems):
+    if source is None:
         return
+    troubled = {problem.file for problem in problems}
+
+    def wording(locale: str, key: str) -> str:
+        return raw.paths.display(raw.paths.content / locale / f"{key.split('.', 1)[0]}.yaml")
+
     for locale, bundle in bundles.items():
         if locale == structure.source_locale:
             continue
         for key, entry in bundle.entries.items():
             if key not in source.entries:
-                problems.append(Problem(entry.file, entry.line, key,
-                                        f"not in the source locale {structure.source_locale!r}"
-                                        f" (nothing to translate)"
-                                        f"{did_you_mean(key, source.entries)}"))
+                if wording(structure.source_locale, key) not in troubled:
+                    problems.append(Problem(
+                        entry.file, entry.line, key,
+                        f"not in the source locale {structure.source_locale!r} (nothing to "
+                        f"translate){did_you_mean(key, source.entries)}"))
             elif differs := reference_problem(source.entries[key].value, entry.value):
                 problems.append(Problem(entry.file, entry.line, key, differs))
         documents = raw.bundles.get(locale, {})
@@ -359,11 +401,8 @@ def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, 
                     problems.append(settings.problem(
                         ("fallback", index), f"no content for fallback locale {other!r}"))
         if (record := documents.get(TRANSLATED_FROM)) is not None:
-            unread = {problem.file for problem in problems}  # their keys are told already
             for key in bundle.translated_from:
-                stem = key.split(".", 1)[0]
-                wording = raw.paths.display(raw.paths.content / locale / f"{stem}.yaml")
-                if key not in bundle.entries and wording not in unread:
+                if key not in bundle.entries and wording(locale, key) not in troubled:
                     problems.append(record.problem((key,),
                                                    "no such translated key in this locale"))
 
@@ -389,9 +428,14 @@ def _references(kind: str, doc: YamlDocument, structure: Structure,
                 yield doc.problem((rid,), unknown("report type", str(rid), reports))
                 continue
             report = data[rid]
+            if not isinstance(report, dict):
+                continue
             yield from _ids(doc, (rid, "findings"), report.get("findings", {}),
                             structure.domains, "domain", is_source)
-            defined = set(report.get("footnotes", {}))
+            notes = report.get("footnotes", {})
+            if not isinstance(notes, dict):
+                continue  # which calls it defines is not known
+            defined = set(notes)
             for path, value in _leaves(report, (rid,)):
                 texts = value if isinstance(value, tuple) else (value,)
                 for text in texts:
@@ -415,6 +459,8 @@ def _stray_footnotes(text: str) -> Iterator[str]:
 
 def _ids(doc: YamlDocument, path: KeyPath, mapping: Mapping[str, Any], known: Any,
          what: str, require_all: bool) -> Iterator[Problem]:
+    if not isinstance(mapping, Mapping):
+        return
     known = list(known)
     for key in mapping:
         if key not in known:
@@ -426,11 +472,12 @@ def _ids(doc: YamlDocument, path: KeyPath, mapping: Mapping[str, Any], known: An
 
 
 def _leaves(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str | tuple[str, ...]]]:
-    """Translatable units: a string, or a list of paragraphs taken as one unit."""
+    """Translatable units: a string, or a list of paragraphs taken as one unit (what has
+    another shape is the schema's to report)."""
     if isinstance(data, dict):
         for key, value in data.items():
             yield from _leaves(value, (*path, key))
-    elif isinstance(data, list):
+    elif isinstance(data, list) and data and all(isinstance(item, str) for item in data):
         yield path, tuple(data)
     elif isinstance(data, str):
         yield path, data
