@@ -115,20 +115,26 @@ def load_project(root: Path) -> Project:
     return validate(load_raw(Path(root)))
 
 
-def check_project(root: Path | str) -> Project:
+def check_project(root: Path | str, *, strict: bool = False) -> Project:
     """Everything a build would refuse before layout, found without writing anything: the
     content, every locale's interface catalog (syntax, language, placeholders), the fonts,
-    and every edition rendered to HTML."""
-    project, fonts = _checked(Path(root))
+    and every edition rendered to HTML; ``strict``, what a strict build refuses too."""
+    project, fonts = _checked(Path(root), strict)
     paths = ProjectPaths(project.root)
-    for spec in select(project):
-        _render(project, paths, fonts, merge(project, spec), mark_fallback=False)
+    editions = [merge(project, spec) for spec in select(project)]
+    if strict:
+        _refuse_outdated(project, editions)
+    for edition in editions:
+        _render(project, paths, fonts, edition, mark_fallback=False)
     return project
 
 
-def _checked(root: Path) -> tuple[Project, ShippedFonts]:
+def _checked(root: Path, strict: bool = False) -> tuple[Project, ShippedFonts]:
     raw = load_raw(root)
     project = validate(raw)
+    if not strict:  # a strict run refuses them, with everything else it refuses
+        for problem in project.stale:
+            log.warning("%s", problem)
     paths = ProjectPaths(project.root)
     problems: list[Problem] = []
     catalogs = []
@@ -224,7 +230,7 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     """
     root, out = Path(root).resolve(), Path(out)
     refuse_project_output(root, out)
-    project, fonts = _checked(root)
+    project, fonts = _checked(root, strict)
     specs = [spec for spec in select(project, countries, reports, locales)
              if shard is None or in_shard(spec, *shard)]
     chosen_formats = _choose("format", formats, list(FORMATS))
@@ -454,8 +460,10 @@ def alternates(project: Project, spec: EditionSpec | None) -> tuple[Alternate, .
 
 
 def _refuse_outdated(project: Project, editions: list[Edition]) -> None:
+    """What a strict build refuses: outdated and stale translations, fuzzy interface
+    messages."""
     paths = ProjectPaths(project.root)
-    problems = []
+    problems = list(project.stale)
     for edition in editions:
         for key in edition.outdated_keys:
             entry = project.bundles[edition.texts[key].lang.replace("-", "_")].entries[key]

@@ -27,6 +27,7 @@ from .translate import (
     extract_messages,
     import_po,
     init_locale,
+    prune_translations,
     translation_status,
 )
 from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
@@ -68,7 +69,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--mark-fallback", action="store_true",
                    help="highlight text shown in a fallback language (for review)")
     b.add_argument("--strict", action="store_true",
-                   help="fail on outdated translations (content or interface)")
+                   help="fail on outdated or stale translations (content or interface)")
     b.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                    help="editions made at once, in worker processes (default: the number of "
                         "cores)")
@@ -80,7 +81,7 @@ def parser() -> argparse.ArgumentParser:
                         "as the last build left them")
 
     i18n = commands.add_parser("i18n", help="translation tools: init, extract, status, "
-                                            "export, import, confirm",
+                                            "export, import, confirm, prune",
                                description="Tools for translators and their reviewers.")
     i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True, metavar="ACTION")
     init = i18n_commands.add_parser(
@@ -127,6 +128,14 @@ def parser() -> argparse.ArgumentParser:
         description="Record that a locale's translations match the current source wording.")
     confirm.add_argument("--locale", required=True)
     confirm.add_argument("--key", type=_list, help="comma-separated keys (default: all)")
+    prune = i18n_commands.add_parser(
+        "prune", parents=[common], help="remove translations the source no longer has",
+        description="Remove a locale's translations of keys the source locale no longer has, "
+                    "and the records of translations that are gone; the rest of its files "
+                    "stays as it is.")
+    prune.add_argument("--locale", required=True)
+    prune.add_argument("--dry-run", action="store_true",
+                       help="list what would be removed; change nothing")
 
     check = commands.add_parser("check", parents=[common],
                                 help="validate content without building",
@@ -137,6 +146,9 @@ def parser() -> argparse.ArgumentParser:
                        help="run the quality gates (HTML validator, axe-core, qpdf, PDF/UA …) "
                             "on the editions built into DIR (default: build) and print "
                             "editions by gates; exit 1 when a gate fails")
+    check.add_argument("--strict", action="store_true",
+                       help="also refuse what a strict build refuses: outdated and stale "
+                            "translations, fuzzy interface messages")
 
     m = commands.add_parser("manifest", help="combine the builds of a split portfolio",
                             description="Work on build folders as a whole.")
@@ -221,7 +233,7 @@ def _run(args: argparse.Namespace) -> int:
             print(diff.format_text(found, colour=sys.stdout.isatty()))
         return 1 if found.differs else EXIT_OK  # 1: differences, as diff(1) says
     if args.command == "check":
-        project = check_project(args.root)
+        project = check_project(args.root, strict=args.strict)
         logging.getLogger("mgi_report").info(
             "content OK: %d countries, %d locales, %d report types", len(project.countries),
             len(project.locales), len(project.structure.reports))
@@ -339,16 +351,30 @@ def _i18n(args: argparse.Namespace) -> int:
         confirmed = confirm_translations(args.root, args.locale, args.key)
         print(f"{confirmed.locale}: {len(confirmed.changed_keys)} translations confirmed")
         return EXIT_OK
+    if action == "prune":
+        pruned = prune_translations(args.root, args.locale, dry_run=args.dry_run)
+        verb = "would remove" if args.dry_run else "removed"
+        for key, where in pruned.translations:
+            print(f"{where}: {key}: {verb} (not in the source)")
+        print(f"{pruned.locale}: {verb} {len(pruned.translations)} stale translations and "
+              f"{len(pruned.records)} stale records")
+        return EXIT_OK
     statuses = translation_status(load_project(args.root), args.locale, args.country,
                                   args.report)
     if args.json:
         print(json.dumps([s.as_dict() for s in statuses], indent=2, ensure_ascii=False))
     else:
         print(_status_table(statuses))
+        for status in statuses:
+            if status.stale_keys:
+                print(f"{status.locale}: {len(status.stale_keys)} stale (translations of keys "
+                      f"the source no longer has); 'mgi-report i18n prune --locale "
+                      f"{status.locale}' removes them")
         if args.verbose:
             for status in statuses:
                 for state, keys in (("outdated", status.outdated_keys),
-                                    ("missing", status.missing_keys)):
+                                    ("missing", status.missing_keys),
+                                    ("stale", status.stale_keys)):
                     for key in keys:
                         print(f"{status.locale} {state}: {key}")
     below = [s for s in statuses if args.fail_under is not None and s.percent < args.fail_under]

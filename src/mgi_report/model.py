@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .errors import Problem
+
 TextValue = str | tuple[str, ...]
 
 
@@ -100,6 +102,9 @@ class Project:
     countries: Mapping[str, Country]
     bundles: Mapping[str, Bundle]
     input_files: tuple[Path, ...] = field(default=())
+    #: Translations of keys the source no longer has, and records of translations that
+    #: are gone: warnings (errors under ``--strict``) until ``i18n prune`` removes them.
+    stale: tuple[Problem, ...] = field(default=())
 
     @property
     def locales(self) -> tuple[str, ...]:

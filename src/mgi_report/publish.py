@@ -74,6 +74,7 @@ class Staging:
     target: Path
     path: Path
     written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
 
     def write(self, relative: str | Path, data: bytes) -> Path:
         destination = self.path / relative
@@ -83,6 +84,15 @@ class Staging:
         write_atomic(destination, data)
         self.written.append(destination)
         return destination
+
+    def remove(self, relative: str | Path) -> None:
+        """Leave ``relative`` out of the target (it goes when the copy is swapped in)."""
+        destination = self.path / relative
+        if not destination.resolve().is_relative_to(self.path.resolve()):
+            raise PublishError(self.target / relative,
+                               "refused: outside the folder being written")
+        destination.unlink()
+        self.removed.append(destination)
 
 
 def workspace(target: Path) -> Path:
@@ -121,7 +131,7 @@ def transaction(target: Path) -> Iterator[Staging]:
             staged = _stage(target, work)
             staging = Staging(target, staged)
             yield staging
-            if staging.written:
+            if staging.written or staging.removed:
                 _sync_tree(staged)
                 _swap(staged, target)
         except OSError as exc:

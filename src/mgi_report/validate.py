@@ -64,10 +64,12 @@ def validate(raw: RawProject) -> Project:
         for locale, files in raw.bundles.items()
     }
     _check_completeness(raw, structure, countries, problems)
-    _check_bundles(raw, structure, bundles, problems)
+    stale: list[Problem] = []
+    _check_bundles(raw, structure, bundles, problems, stale)
     if problems:
         raise ContentError(problems)
-    return Project(raw.paths.root, structure, countries, bundles, tuple(raw.files))
+    return Project(raw.paths.root, structure, countries, bundles, tuple(raw.files),
+                   tuple(sorted(stale)))
 
 
 @cache
@@ -369,8 +371,10 @@ def _bundle_schema(stem: str, is_source: bool) -> dict[str, Any]:
 
 
 def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, Bundle],
-                   problems: list[Problem]) -> None:
-    """Translations must translate something the source has, and fall back to known locales.
+                   problems: list[Problem], stale: list[Problem]) -> None:
+    """Translations must keep the source's footnotes and links, and fall back to known
+    locales. A translation of a key the source no longer has, or a record of a translation
+    that is gone, is ``stale``: removing wording in one language must not stop the others.
 
     A file with problems of its own may not have given all of its keys: what its keys
     would be compared with is not reported missing (the file's own problems are told)."""
@@ -388,10 +392,11 @@ def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, 
         for key, entry in bundle.entries.items():
             if key not in source.entries:
                 if wording(structure.source_locale, key) not in troubled:
-                    problems.append(Problem(
+                    stale.append(Problem(
                         entry.file, entry.line, key,
-                        f"not in the source locale {structure.source_locale!r} (nothing to "
-                        f"translate){did_you_mean(key, source.entries)}"))
+                        f"stale translation: the source locale {structure.source_locale!r} "
+                        f"has no such key{did_you_mean(key, source.entries)}; "
+                        f"'mgi-report i18n prune --locale {locale}' removes it"))
             elif differs := reference_problem(source.entries[key].value, entry.value):
                 problems.append(Problem(entry.file, entry.line, key, differs))
         documents = raw.bundles.get(locale, {})
@@ -403,8 +408,9 @@ def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, 
         if (record := documents.get(TRANSLATED_FROM)) is not None:
             for key in bundle.translated_from:
                 if key not in bundle.entries and wording(locale, key) not in troubled:
-                    problems.append(record.problem((key,),
-                                                   "no such translated key in this locale"))
+                    stale.append(record.problem(
+                        (key,), f"stale record: this locale has no translation of the key; "
+                                f"'mgi-report i18n prune --locale {locale}' removes it"))
 
 
 def _references(kind: str, doc: YamlDocument, structure: Structure,

@@ -3,16 +3,19 @@ PO round trip."""
 
 from .exchange import confirm_translations, export_po, import_po
 from .extract import extract_messages
+from .prune import PruneResult, prune_translations
 from .start import StartedLocale, init_locale
 from .status import LocaleStatus, translation_status
 
 __all__ = [
     "LocaleStatus",
+    "PruneResult",
     "StartedLocale",
     "confirm_translations",
     "export_po",
     "extract_messages",
     "import_po",
     "init_locale",
+    "prune_translations",
     "translation_status",
 ]

@@ -147,9 +147,10 @@ def _updates(project: Project, catalog: Catalog,
         first_lines[key] = line
         if not message.id:
             continue
-        if key not in source.entries:
-            problems.append(Problem(where, line, message_key(key, ""),
-                                    "not a content key of the source locale"))
+        if key not in source.entries:  # removed since the export: not the translator's doing
+            log.warning("%s", Problem(where, line, message_key(key, ""),
+                                      "skipped: not a content key of the source locale (any "
+                                      "more)"))
             continue
         text = message.string if isinstance(message.string, str) else ""
         if not text or message.fuzzy:
@@ -291,10 +292,14 @@ def confirm_translations(root: Path, locale: str,
         project = load_project(root)  # again, under the lock
         bundle = project.bundles[locale]
         source = project.bundles[project.structure.source_locale]
-        chosen = keys or list(bundle.entries)
+        chosen = keys or [key for key in bundle.entries if key in source.entries]
         unknown = [key for key in chosen if key not in bundle.entries]
         if unknown:
             raise UsageError(f"locale {locale!r} does not translate {', '.join(unknown)}")
+        if stale := [key for key in chosen if key not in source.entries]:
+            raise UsageError(f"the source has no {', '.join(stale)} any more: nothing to "
+                             f"confirm ('mgi-report i18n prune --locale {locale}' removes "
+                             f"stale translations)")
         updates = {key: (bundle.entries[key].value, source.entries[key].value)
                    for key in chosen}
         result = _apply(project, locale, updates, staging)

@@ -45,6 +45,8 @@ class LocaleStatus:
     outdated_keys: tuple[str, ...] = field(default=())
     missing_keys: tuple[str, ...] = field(default=())
     words: Counts = field(default=Counts())
+    #: Translations (or their records) of keys the source no longer has: ``i18n prune``.
+    stale_keys: tuple[str, ...] = field(default=())
 
     @property
     def percent(self) -> float:
@@ -60,7 +62,7 @@ class LocaleStatus:
         return {"locale": self.locale, "content": counts(self.content), "ui": counts(self.ui),
                 "words": counts(self.words),
                 "percent": round(self.percent, 1), "outdated_keys": list(self.outdated_keys),
-                "missing_keys": list(self.missing_keys)}
+                "missing_keys": list(self.missing_keys), "stale_keys": list(self.stale_keys)}
 
 
 def translation_status(project: Project, locales: Sequence[str] | None = None,
@@ -87,10 +89,13 @@ def translation_status(project: Project, locales: Sequence[str] | None = None,
         has_catalog = catalog_path(paths, locale).is_file()
         catalog = read_catalog(paths, locale) if has_catalog else Catalog(locale=locale)
         ui = _ui_counts(template, catalog, locale == project.structure.source_locale)
+        bundle = project.bundles[locale]
+        translated = {key for key in bundle.entries if key in source}
+        stale = sorted({*bundle.entries, *bundle.translated_from} - translated)
         result.append(LocaleStatus(
             locale, content, ui,
             tuple(k for k, s in states.items() if s == "outdated"),
-            tuple(k for k, s in states.items() if s == "missing"), words))
+            tuple(k for k, s in states.items() if s == "missing"), words, tuple(stale)))
     return result
 
 

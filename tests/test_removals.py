@@ -1,0 +1,149 @@
+"""Removing wording in one language never strands another: what is left behind is a
+warning (an error under --strict) until `i18n prune` removes it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mgi_report import load_project
+from mgi_report.cli import main
+from mgi_report.translate import export_po, prune_translations
+
+Edit = Callable[[str, str, str], Path]
+DISCLAIMER = "kaz.snapshot.disclaimer"
+
+
+def drop_block(path: Path, header: str) -> None:
+    """Remove the YAML line ``header`` and the lines indented under it."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index(header + "\n")
+    depth = len(header) - len(header.lstrip())
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip()
+                                or len(lines[end]) - len(lines[end].lstrip()) > depth):
+        end += 1
+    path.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.fixture
+def english_removed(project_copy: Path) -> Path:
+    """The English disclaimer deleted; German and Russian still translate it."""
+    drop_block(project_copy / "content/en/kaz.yaml", "  disclaimer:")
+    return project_copy
+
+
+def test_a_translation_of_removed_english_is_a_warning_and_the_build_goes_on(
+        english_removed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "build", "--root", str(english_removed), "--out",
+                         str(tmp_path / "out"), "--locale", "de", "--report", "snapshot",
+                         "--format", "html")
+    assert status == 0, err
+    warning = next(line for line in err.splitlines() if DISCLAIMER in line)
+    assert warning.startswith("content/de/kaz.yaml:")
+    assert "stale translation" in warning and "i18n prune --locale de" in warning
+    assert "Die in diesem Bericht geäußerten Meinungen" not in \
+        (tmp_path / "out/kaz/snapshot.de.html").read_text("utf-8")
+
+
+def test_a_removed_translation_leaves_its_record_a_warning(
+        project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    drop_block(project_copy / "content/de/kaz.yaml", "  disclaimer:")
+    status, _out, err = run(capsys, "check", "--root", str(project_copy))
+    assert status == 0, err
+    assert any(line.startswith("content/de/translated_from.yaml:") and DISCLAIMER in line
+               and "stale record" in line for line in err.splitlines()), err
+    assert "de" in load_project(project_copy).bundles  # the German editions still build
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_strict_refuses_what_removals_left_behind(
+        english_removed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        command: str) -> None:
+    extra = ["--out", str(tmp_path / "out")] if command == "build" else []
+    status, _, err = run(capsys, command, "--root", str(english_removed), "--strict", *extra)
+    assert status == 2
+    assert any(line.startswith("content/de/kaz.yaml:") and DISCLAIMER in line
+               for line in err.splitlines()), err
+    assert not (tmp_path / "out").exists()
+
+
+def test_prune_removes_stale_translations_and_records_and_nothing_else(
+        english_removed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = load_project(english_removed)
+    german = english_removed / "content/de/kaz.yaml"
+    comments = [line for line in german.read_text("utf-8").splitlines()
+                if line.lstrip().startswith("#")]
+    status, out, _ = run(capsys, "i18n", "prune", "--root", str(english_removed),
+                         "--locale", "de")
+    assert status == 0
+    assert f"{DISCLAIMER}: removed" in out
+    assert "de: removed 1 stale translations and 1 stale records" in out
+    after = load_project(english_removed)
+    assert [problem for problem in after.stale if "/de/" in problem.file] == []
+    kept = {key: entry.value for key, entry in before.bundles["de"].entries.items()
+            if key != DISCLAIMER}
+    assert {key: entry.value for key, entry in after.bundles["de"].entries.items()} == kept
+    assert DISCLAIMER not in after.bundles["de"].translated_from
+    assert len(after.bundles["de"].translated_from) == len(before.bundles["de"].translated_from) - 1
+    assert [line for line in german.read_text("utf-8").splitlines()
+            if line.lstrip().startswith("#")] == comments
+    assert after.bundles["ru"] == before.bundles["ru"]  # only the locale asked for
+
+
+def test_prune_dry_run_lists_and_changes_nothing(
+        english_removed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = english_removed / "content/de"
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    result = prune_translations(english_removed, "de", dry_run=True)
+    assert [key for key, _ in result.translations] == [DISCLAIMER]
+    assert result.records == (DISCLAIMER,)
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
+def test_a_file_left_empty_by_prune_is_removed(project_copy: Path, edit: Edit) -> None:
+    (project_copy / "content/de/kaz.yaml").write_text(
+        "# only a footnote the source no longer has\nsnapshot:\n  footnotes:\n"
+        "    gone: Nicht mehr da.\n", encoding="utf-8")
+    result = prune_translations(project_copy, "de")
+    assert not (project_copy / "content/de/kaz.yaml").exists()
+    assert result.removed == (project_copy.resolve() / "content/de/kaz.yaml",)
+    assert load_project(project_copy).stale == ()
+
+
+def test_confirm_passes_over_stale_translations(english_removed: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    status, _out, err = run(capsys, "i18n", "confirm", "--root", str(english_removed),
+                           "--locale", "de")
+    assert status == 0, err
+
+
+def test_a_po_exported_before_a_removal_still_imports(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    po = tmp_path / "de.po"
+    po.write_bytes(export_po(load_project(project_copy), "de"))
+    drop_block(project_copy / "content/en/kaz.yaml", "  disclaimer:")
+    status, _out, err = run(capsys, "i18n", "import", "--root", str(project_copy), str(po))
+    assert status == 0, err
+    assert any(DISCLAIMER in line and "skipped" in line for line in err.splitlines()), err
+
+
+def test_status_names_stale_keys(english_removed: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "i18n", "status", "--root", str(english_removed), "-v")
+    assert status == 0
+    assert f"de stale: {DISCLAIMER}" in out.splitlines()
+    assert "i18n prune --locale de" in out
+    run(capsys, "i18n", "status", "--root", str(english_removed), "--json")
+    status, out, _ = run(capsys, "i18n", "status", "--root", str(english_removed), "--json")
+    german = next(s for s in json.loads(out) if s["locale"] == "de")
+    assert german["stale_keys"] == [DISCLAIMER]
