@@ -32,7 +32,7 @@ def test_manifest_lists_each_edition_with_hashes_and_page_counts(built: SessionB
     assert len(pdf["sha256"]) == 64 and len(pdf["inputs_sha256"]) == 64
     assert pdf["inputs_sha256"] == paths["kaz/snapshot.en.html"]["inputs_sha256"]
     assert pdf["inputs_sha256"] != paths["kaz/profile.en.pdf"]["inputs_sha256"]
-    assert "kaz.snapshot.introduction" in pdf["content"]
+    assert "kaz.snapshot.introduction.p1" in pdf["content"]
 
 
 def test_pdf_identifier_is_derived_from_the_inputs(built: SessionBuild) -> None:

@@ -63,7 +63,8 @@ def _replace(relative: str, old: str, new: str) -> Callable[[Path], None]:
 def _insert_introduction_paragraph(root: Path) -> None:
     path = root / "content/en/kaz.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["snapshot"]["introduction"].insert(0, INSERTED.strip())
+    data["snapshot"]["introduction"] = {"added": INSERTED.strip(),
+                                        **data["snapshot"]["introduction"]}
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000),
                     encoding="utf-8")
 
@@ -151,7 +152,7 @@ def test_changed_sentence_in_terminal_json_and_review(
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"{EDITION}.pdf: 1 text change, 0 visual changes"
     assert out[1] == ("  content keys changed (en): "
-                      "kaz.snapshot.findings.well-being.well_developed")
+                      "kaz.snapshot.findings.well-being.well_developed.p1")
     assert out[2] == f"  text · {section} · page {page}"
     assert "based on demand and {+written+} input from {+regional and+} local" in out[3]
     assert out[-1] == "1 of 1 files differ: 1 text change, 0 visual changes"
@@ -164,13 +165,13 @@ def test_changed_sentence_in_terminal_json_and_review(
         section, [page], [page])
     assert (change["old"], change["new"]) == ("input from", "written input from regional and")
     assert report["content_keys"]["en"] == [{
-        "edition": EDITION, "key": "kaz.snapshot.findings.well-being.well_developed",
+        "edition": EDITION, "key": "kaz.snapshot.findings.well-being.well_developed.p1",
         "change": "changed"}]
 
     review = (tmp_path / "review.html").read_text(encoding="utf-8")
     assert "<ins>written</ins> input from <ins>regional and</ins>" in review
     assert f"{section}: 1" in review.replace("&#39;", "'")
-    assert "kaz.snapshot.findings.well-being.well_developed" in review
+    assert "kaz.snapshot.findings.well-being.well_developed.p1" in review
     assert review.count('src="data:image/png;base64,') == 1
     assert "http" not in review.split("<body>")[0].replace("http-equiv", "")
 

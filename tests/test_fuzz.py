@@ -307,10 +307,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = yaml.safe_load(bundle.read_text(encoding="utf-8"))
     data["titles"]["profile"] = HOSTILE["title"]
     data["titles"]["snapshot"] = HOSTILE["title"]
-    findings = data["profile"]["findings"]["migrants-rights"]["well_developed"]
-    findings.insert(0, HOSTILE["finding"])
-    findings.insert(1, "Links: " + " ".join(LINKS) + f" [good]({GOOD_LINKS[0]}) "
-                    f"[mail]({GOOD_LINKS[1]}).")
+    found = data["profile"]["findings"]["migrants-rights"]
+    found["well_developed"] = {
+        "hostile": HOSTILE["finding"],
+        "links": "Links: " + " ".join(LINKS) + f" [good]({GOOD_LINKS[0]}) "
+                 f"[mail]({GOOD_LINKS[1]}).",
+        **found["well_developed"]}
     data["snapshot"]["footnotes"]["mgi"] += " " + HOSTILE["footnote"]
     bundle.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     domains = root / "content/en/domains.yaml"

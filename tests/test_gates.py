@@ -192,7 +192,7 @@ def test_text_gate_names_the_sentence_a_pdf_lacks_and_a_stale_build(
     shutil.copy(built.out / "manifest.json", out / "manifest.json")
     results = run_gates(project_copy, out, ["text"])
     assert results[0].status == "fail"
-    key = "kaz.snapshot.findings.migrants-rights.well_developed"
+    key = "kaz.snapshot.findings.migrants-rights.well_developed.p3"
     assert rules(results, "text") == {"missing text (pypdf)", "missing text (pdftotext)",
                                       "stale build"}
     assert {f.where for f in results[0].findings} == {key}

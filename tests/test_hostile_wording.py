@@ -143,7 +143,7 @@ def test_a_footnote_call_inside_link_text_is_refused_in_content(
     status, err = check_lines(capsys, project_copy)
     assert status == 2
     german = [line for line in err if line.startswith("content/de/")]
-    assert german == ["content/de/kaz.yaml:15: kaz.snapshot.introduction: footnote call [^mgi] "
+    assert german == ["content/de/kaz.yaml:16: kaz.snapshot.introduction.p1: footnote call [^mgi] "
                       "inside a link (its text, title or address): put it after the link"], err
 
 
@@ -162,19 +162,19 @@ def test_an_imported_translation_with_a_footnote_call_inside_link_text_is_refuse
     exported = export_po(load_project(project_copy), "de").decode("utf-8")
     assert "[Indicators (MGI)](https://migrationdataportal.org)[^mgi]" in exported
     hostile = "Die [Indikatoren (MGI)[^mgi]](https://migrationdataportal.org)"
-    head, tail = exported.split('msgctxt "kaz.snapshot.introduction"', 1)
+    head, tail = exported.split('msgctxt "kaz.snapshot.introduction.p1"', 1)
     head = head[:head.rindex("\n\n")] + "\n\n"  # a reviewed translation: not fuzzy
     msgid_end = tail.index("msgstr")
     tail = tail[:msgid_end] + f'msgstr "{hostile}"\n' + tail[tail.index("\n\n", msgid_end):]
     po = tmp_path / "de.po"
-    po.write_text(head + 'msgctxt "kaz.snapshot.introduction"' + tail, encoding="utf-8")
+    po.write_text(head + 'msgctxt "kaz.snapshot.introduction.p1"' + tail, encoding="utf-8")
     before = snapshot(project_copy / "content")
     capsys.readouterr()
     status = main(["i18n", "import", "--root", str(project_copy), "--locale", "de", str(po)])
     err = capsys.readouterr().err.strip().splitlines()
     assert status == 2
     assert len(err) == 1 and err[0].startswith(f"{po}:") and err[0].endswith(
-        "kaz.snapshot.introduction: footnote call [^mgi] inside a link (its text, title or "
+        "kaz.snapshot.introduction.p1: footnote call [^mgi] inside a link (its text, title or "
         "address): put it after the link"), err
     assert snapshot(project_copy / "content") == before
 

@@ -50,7 +50,7 @@ def test_one_edited_sentence_makes_again_only_the_editions_that_show_it(
     bundle = project / "content/en/kaz.yaml"
     text = bundle.read_text(encoding="utf-8")
     assert text.count(SENTENCE) >= 1
-    key = "kaz.snapshot.introduction"
+    key = "kaz.snapshot.introduction.p1"
     bundle.write_text(text.replace(SENTENCE, "about 90 indicators", 1), encoding="utf-8")
     edited = load_project(project)
     showing = {spec.name for spec in select(edited)

@@ -14,7 +14,7 @@ from mgi_report.cli import main
 from mgi_report.translate import export_po, prune_translations
 
 Edit = Callable[[str, str, str], Path]
-DISCLAIMER = "kaz.snapshot.disclaimer"
+DISCLAIMER = "kaz.snapshot.disclaimer.p1"
 
 
 def drop_block(path: Path, header: str) -> None:

@@ -28,6 +28,7 @@ from .translate import (
     import_po,
     init_locale,
     prune_translations,
+    segment_paragraphs,
     translation_status,
 )
 from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
@@ -81,7 +82,7 @@ def parser() -> argparse.ArgumentParser:
                         "as the last build left them")
 
     i18n = commands.add_parser("i18n", help="translation tools: init, extract, status, "
-                                            "export, import, confirm, prune",
+                                            "export, import, confirm, prune, segment",
                                description="Tools for translators and their reviewers.")
     i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True, metavar="ACTION")
     init = i18n_commands.add_parser(
@@ -136,6 +137,12 @@ def parser() -> argparse.ArgumentParser:
     prune.add_argument("--locale", required=True)
     prune.add_argument("--dry-run", action="store_true",
                        help="list what would be removed; change nothing")
+    i18n_commands.add_parser(
+        "segment", parents=[common], help="give content written as lists its paragraph ids",
+        description="Upgrade content written before paragraph segments: every list of "
+                    "paragraphs becomes p1: …, p2: … in every locale (the n-th paragraph of a "
+                    "translation gets the id of the source's n-th), and its translation "
+                    "records one per paragraph.")
 
     check = commands.add_parser("check", parents=[common],
                                 help="validate content without building",
@@ -350,6 +357,12 @@ def _i18n(args: argparse.Namespace) -> int:
     if action == "confirm":
         confirmed = confirm_translations(args.root, args.locale, args.key)
         print(f"{confirmed.locale}: {len(confirmed.changed_keys)} translations confirmed")
+        return EXIT_OK
+    if action == "segment":
+        segmented = segment_paragraphs(args.root)
+        for path in segmented.written:
+            print(f"segmented {path}")
+        print(f"{len(segmented.blocks)} blocks given paragraph ids")
         return EXIT_OK
     if action == "prune":
         pruned = prune_translations(args.root, args.locale, dry_run=args.dry_run)

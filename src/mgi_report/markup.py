@@ -131,19 +131,17 @@ def plain(text: str, typesetting: Typesetting | None = None) -> str:
     return html_module.unescape(re.sub(r"<[^>]+>", "", html))
 
 
-def references(text: str | tuple[str, ...]) -> list[str]:
+def references(text: str) -> list[str]:
     """What a translation must carry over from its source: footnote calls and link targets,
     sorted (``[^mgi]``, ``https://…``)."""
-    found = []
-    for paragraph in text if isinstance(text, tuple) else (text,):
-        found += [f"[^{name}]" for name in FOOTNOTE_REF.findall(paragraph)]
-        for token in _parser().parseInline(FOOTNOTE_REF.sub("", paragraph)):
-            found += [str(child.attrs["href"]) for child in token.children or ()
-                      if child.type == "link_open"]
+    found = [f"[^{name}]" for name in FOOTNOTE_REF.findall(text)]
+    for token in _parser().parseInline(FOOTNOTE_REF.sub("", text)):
+        found += [str(child.attrs["href"]) for child in token.children or ()
+                  if child.type == "link_open"]
     return sorted(found)
 
 
-def reference_problem(source: str | tuple[str, ...], translation: str | tuple[str, ...]) -> str:
+def reference_problem(source: str, translation: str) -> str:
     """'' when the translation keeps its source's references, else what differs."""
     expected, found = references(source), references(translation)
     if expected == found:
@@ -168,27 +166,26 @@ def bidi_problem(address: str) -> str:
             f"{unicodedata.name(char)}: it would read differently from where it leads")
 
 
-def link_problems(text: str | tuple[str, ...]) -> list[str]:
+def link_problems(text: str) -> list[str]:
     """Links that would not survive rendering as written: an address with bidirectional
     controls, or a footnote call inside a link (a link cannot hold another, and footnote
     calls are replaced before Markdown is read)."""
     problems = []
-    for paragraph in text if isinstance(text, tuple) else (text,):
-        for token in _parser().parseInline(paragraph):
-            inside: str | None = None
-            for child in token.children or ():
-                if child.type == "link_open":
-                    address = str(child.attrs.get("href", ""))
-                    inside = unquote(address) + str(child.attrs.get("title", ""))
-                    if differs := bidi_problem(address):
-                        problems.append(differs)
-                elif child.type == "link_close" and inside is not None:
-                    calls = ", ".join(f"[^{name}]" for name in FOOTNOTE_REF.findall(inside))
-                    if calls:
-                        problems.append(f"footnote call {calls} inside a link (its text, "
-                                        "title or address): put it after the link")
-                    inside = None
-                elif inside is not None:
-                    inside += child.content
+    for token in _parser().parseInline(text):
+        inside: str | None = None
+        for child in token.children or ():
+            if child.type == "link_open":
+                address = str(child.attrs.get("href", ""))
+                inside = unquote(address) + str(child.attrs.get("title", ""))
+                if differs := bidi_problem(address):
+                    problems.append(differs)
+            elif child.type == "link_close" and inside is not None:
+                calls = ", ".join(f"[^{name}]" for name in FOOTNOTE_REF.findall(inside))
+                if calls:
+                    problems.append(f"footnote call {calls} inside a link (its text, "
+                                    "title or address): put it after the link")
+                inside = None
+            elif inside is not None:
+                inside += child.content
     return problems
 

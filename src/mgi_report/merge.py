@@ -69,6 +69,6 @@ def never_hyphenate(project: Project, country: str) -> dict[str, tuple[str, ...]
     for locale in project.locales:
         bundle = project.bundles[locale]
         name = bundle.entries.get(f"{country}.country")
-        words = plain(name.value).split() if name and isinstance(name.value, str) else []
+        words = plain(name.value).split() if name else []
         found[bcp47(locale)] = tuple(dict.fromkeys([*words, *bundle.never_hyphenate]))
     return found

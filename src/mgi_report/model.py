@@ -9,8 +9,6 @@ from pathlib import Path
 
 from .errors import Problem
 
-TextValue = str | tuple[str, ...]
-
 
 @dataclass(frozen=True)
 class ReportType:
@@ -72,10 +70,11 @@ class Country:
 
 @dataclass(frozen=True)
 class Entry:
-    """One translatable piece of wording, and where it was written."""
+    """One translatable piece of wording (a string, or one paragraph of a block), and where
+    it was written."""
 
     key: str
-    value: TextValue
+    value: str
     file: str
     line: int
 
@@ -88,7 +87,7 @@ class Bundle:
     entries: Mapping[str, Entry]
     fallback: tuple[str, ...] = ()
     #: The source wording each translation was made from (``translated_from.yaml``).
-    translated_from: Mapping[str, TextValue] = field(default_factory=dict)
+    translated_from: Mapping[str, str] = field(default_factory=dict)
     #: Words line breaking never hyphenates in this language (``locale.yaml``).
     never_hyphenate: tuple[str, ...] = ()
 
@@ -130,7 +129,7 @@ class Text:
     """Wording resolved for an edition, with the language it is actually in."""
 
     key: str
-    value: TextValue
+    value: str
     lang: str
 
 

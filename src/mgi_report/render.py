@@ -43,7 +43,7 @@ class DomainView:
     running: Text
     title: Text
     description: Text
-    findings: Mapping[str, Text]
+    findings: Mapping[str, tuple[Text, ...]]
 
 
 @dataclass(frozen=True)
@@ -259,6 +259,12 @@ def context(edition: Edition, options: RenderOptions) -> dict[str, Any]:
     def optional(key: str) -> Text | None:
         return texts.get(key)
 
+    def block(key: str) -> tuple[Text, ...]:
+        """A block's paragraphs in the source's order, each in the language it is shown in."""
+        inside = f"{key}."
+        return tuple(text for name, text in texts.items()
+                     if name.startswith(inside) and "." not in name[len(inside):])
+
     domains = [
         DomainView(
             id=domain, number=number,
@@ -267,7 +273,7 @@ def context(edition: Edition, options: RenderOptions) -> dict[str, Any]:
             title=text(f"domains.{domain}.title"),
             description=text(f"domains.{domain}.description"),
             findings={kind: found for kind in ("well_developed", "further_development")
-                      if (found := optional(f"{prefix}.findings.{domain}.{kind}"))},
+                      if (found := block(f"{prefix}.findings.{domain}.{kind}"))},
         )
         for number, domain in enumerate(edition.structure.domains, start=1)
     ]
@@ -290,9 +296,9 @@ def context(edition: Edition, options: RenderOptions) -> dict[str, Any]:
         "author": text(f"{spec.country}.author"),
         "subject": text(f"{spec.country}.subject"),
         "published": edition.country.published,
-        "introduction": optional(f"{prefix}.introduction"),
-        "disclaimer": optional(f"{prefix}.disclaimer"),
-        "notes": optional(f"{prefix}.notes"),
+        "introduction": block(f"{prefix}.introduction"),
+        "disclaimer": block(f"{prefix}.disclaimer"),
+        "notes": block(f"{prefix}.notes"),
         "footnotes": footnotes,
         "footnote_numbers": {name: i for i, name in enumerate(footnotes, start=1)},
         "domains": domains,
@@ -315,12 +321,10 @@ def _defined(value: Any) -> Any:
     return value
 
 
-def _raw(value: Any) -> str | tuple[str, ...]:
+def _raw(value: Any) -> str:
     value = _defined(value)
     raw = value.value if isinstance(value, Text) else value
-    if isinstance(raw, str | tuple):
-        return raw
-    return str(raw)
+    return raw if isinstance(raw, str) else str(raw)
 
 
 @jinja2.pass_context
@@ -328,8 +332,6 @@ def _md(ctx: jinja2.runtime.Context, value: Text | str, lang: str | None = None)
     """Content text as HTML, set by the rules of its language (``lang``, else the text's,
     else the page's); footnote calls go through the template's ``footnote`` macro."""
     raw = _raw(_shown(ctx, value))
-    if isinstance(raw, tuple):
-        raise TypeError("md takes one paragraph; loop over a list of paragraphs")
     macro = ctx.get("footnote")
     return inline(raw, (lambda name: Markup(macro(name))) if macro else None,
                   _typesetting(ctx, value, lang))
@@ -338,9 +340,7 @@ def _md(ctx: jinja2.runtime.Context, value: Text | str, lang: str | None = None)
 @jinja2.pass_context
 def _text(ctx: jinja2.runtime.Context, value: Text | str, lang: str | None = None) -> str:
     """Content text as plain text, for headings, attributes and metadata."""
-    raw = _raw(_shown(ctx, value))
-    return plain(" ".join(raw) if isinstance(raw, tuple) else raw,
-                 _typesetting(ctx, value, lang))
+    return plain(_raw(_shown(ctx, value)), _typesetting(ctx, value, lang))
 
 
 def _shown(ctx: jinja2.runtime.Context, value: Any) -> Any:

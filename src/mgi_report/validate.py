@@ -32,7 +32,6 @@ from .model import (
     SourceEntry,
     SourceGroup,
     Structure,
-    TextValue,
     TitlePart,
     bcp47,
 )
@@ -153,6 +152,11 @@ def _explain(doc: YamlDocument, path: KeyPath,
         for key in expected:
             if key not in instance:
                 yield doc.problem(path, f"missing key {key!r}")
+    elif kind == "type" and isinstance(instance, list) and \
+            schema == _schema("bundle")["$defs"]["paragraphs"]:
+        yield doc.problem(path, "expected paragraphs each under an id (p1: …, p2: …), got a "
+                                "list; 'mgi-report i18n segment' gives every list of a "
+                                "project its ids")
     elif kind == "type":
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         yield doc.problem(path, f"expected {_article(expected)}, got {_typename(instance)}")
@@ -322,7 +326,7 @@ def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure
             countries: set[str], problems: list[Problem]) -> Bundle:
     entries: dict[str, Entry] = {}
     settings: dict[str, Any] = {}
-    translated_from: dict[str, TextValue] = {}
+    translated_from: dict[str, str] = {}
     is_source = locale == structure.source_locale
     for stem, doc in files.items():
         try:
@@ -340,8 +344,7 @@ def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure
             found = _schema_problems(doc, _bundle_schema(stem, is_source))
             problems.extend(found)
             if not found and isinstance(doc.data, dict):
-                translated_from = {key: tuple(value) if isinstance(value, list) else value
-                                   for key, value in doc.data.items()}
+                translated_from = dict(doc.data)
             continue
         kind = stem if stem in SPECIAL_BUNDLE_FILES else "country"
         if kind == "country" and stem not in countries:
@@ -442,13 +445,11 @@ def _references(kind: str, doc: YamlDocument, structure: Structure,
             if not isinstance(notes, dict):
                 continue  # which calls it defines is not known
             defined = set(notes)
-            for path, value in _leaves(report, (rid,)):
-                texts = value if isinstance(value, tuple) else (value,)
-                for text in texts:
-                    for ref in FOOTNOTE_REF.findall(text):
-                        if ref not in defined and is_source:
-                            yield doc.problem(path, f"footnote [^{ref}] is not defined under "
-                                                    f"{rid}.footnotes")
+            for path, text in _leaves(report, (rid,)):
+                for ref in FOOTNOTE_REF.findall(text):
+                    if ref not in defined and is_source:
+                        yield doc.problem(path, f"footnote [^{ref}] is not defined under "
+                                                f"{rid}.footnotes")
         if is_source:
             for rid in reports:
                 if rid not in data:
@@ -477,14 +478,12 @@ def _ids(doc: YamlDocument, path: KeyPath, mapping: Mapping[str, Any], known: An
                 yield doc.problem(path, f"missing {what} {key!r}")
 
 
-def _leaves(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str | tuple[str, ...]]]:
-    """Translatable units: a string, or a list of paragraphs taken as one unit (what has
+def _leaves(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    """Translatable units: every string, a block's paragraphs each on its own (what has
     another shape is the schema's to report)."""
     if isinstance(data, dict):
         for key, value in data.items():
             yield from _leaves(value, (*path, key))
-    elif isinstance(data, list) and data and all(isinstance(item, str) for item in data):
-        yield path, tuple(data)
     elif isinstance(data, str):
         yield path, data
 

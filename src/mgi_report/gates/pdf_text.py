@@ -49,12 +49,10 @@ def sentences(edition: Edition) -> Iterator[tuple[str, str]]:
     for key, text in edition.texts.items():
         if not (key.startswith(prefix) or key == f"{spec.country}.titles.{spec.report}"):
             continue
-        paragraphs = (text.value,) if isinstance(text.value, str) else text.value
-        for paragraph in paragraphs:
-            for piece in FOOTNOTE_REF.split(paragraph)[::2]:
-                for sentence in SENTENCE_END.split(plain(piece, typesetting(text.lang))):
-                    if sentence.strip():
-                        yield key, sentence.strip()
+        for piece in FOOTNOTE_REF.split(text.value)[::2]:
+            for sentence in SENTENCE_END.split(plain(piece, typesetting(text.lang))):
+                if sentence.strip():
+                    yield key, sentence.strip()
 
 
 def squashed(text: str) -> str:

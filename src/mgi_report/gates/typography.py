@@ -810,7 +810,7 @@ def edition_words(project: Project, target: Target,
                for text in (*(part.text for part in entry.title), entry.details or ""))]
     for bundle in project.bundles.values():
         for entry in bundle.entries.values():
-            texts.extend((entry.value,) if isinstance(entry.value, str) else entry.value)
+            texts.append(entry.value)
     return Words(tuple(dict.fromkeys(protected)), urls, compounds(texts))
 
 

@@ -28,7 +28,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from ..errors import InputError, Problem, UsageError
 from ..markup import link_problems, reference_problem
-from ..model import Project, TextValue
+from ..model import Project
 from ..paths import ProjectPaths, read_regular
 from ..pofile import MAX_PO_BYTES, header_line, message_key, read_strict
 from ..publish import Staging, transaction
@@ -39,13 +39,8 @@ from .status import content_state
 
 log = logging.getLogger(__name__)
 LOCALE_NAME = re.compile(r"^[a-z]{2,3}(_[A-Z][a-z]{3})?(_[A-Z]{2})?$")
-PARAGRAPH_BREAK = "\n\n"
 RECORD_COMMENT = ("The source wording each translation was made from, by content key\n"
                   "(written by mgi-report i18n import and confirm; not shown in editions).")
-
-
-def _as_text(value: TextValue) -> str:
-    return PARAGRAPH_BREAK.join(value) if isinstance(value, tuple) else value
 
 
 def _timestamp() -> datetime:
@@ -75,14 +70,14 @@ def export_po(project: Project, locale: str, countries: Sequence[str] | None = N
         state = content_state(project, locale, key) if bundle else "missing"
         made_from = bundle.translated_from.get(key) if bundle and state == "outdated" else None
         catalog.add(
-            _as_text(entry.value),
-            _as_text(translated.value) if translated else "",
+            entry.value,
+            translated.value if translated else "",
             locations=[(entry.file, entry.line)],
             flags=("fuzzy",) if state == "outdated" else (),
             auto_comments=[passage.section,
                            f"shown in {', '.join(passage.shown_in) or 'no edition'}"],
             context=key,
-            previous_id=_as_text(made_from) if made_from is not None else (),
+            previous_id=made_from if made_from is not None else (),
         )
     buffer = BytesIO()
     write_po(buffer, catalog, width=0, include_lineno=True, include_previous=True)
@@ -129,7 +124,7 @@ def _log_written(project: Project, result: ImportResult) -> None:
 
 
 def _updates(project: Project, catalog: Catalog,
-             where: str) -> dict[str, tuple[TextValue, TextValue]]:
+             where: str) -> dict[str, tuple[str, str]]:
     """Each acceptable translation of ``catalog`` with its msgid (the source wording); bad
     input listing every message that is not acceptable."""
     source = project.bundles[project.structure.source_locale]
@@ -156,15 +151,13 @@ def _updates(project: Project, catalog: Catalog,
         if not text or message.fuzzy:
             continue
         original = source.entries[key].value
-        value, seen = _shaped(text, original), _shaped(str(message.id), original)
-        if differs := reference_problem(original, value) or "; ".join(link_problems(value)):
+        if differs := reference_problem(original, text) or "; ".join(link_problems(text)):
             problems.append(Problem(where, line, key, differs))
             continue
-        paragraphs = value if isinstance(value, tuple) else (value,)
-        if refused := next(filter(None, map(text_problem, paragraphs)), None):
+        if refused := text_problem(text):
             problems.append(Problem(where, line, key, f"translation not accepted: {refused}"))
             continue
-        updates[key] = (value, seen)
+        updates[key] = (text, str(message.id))
     if problems:
         raise InputError(problems)
     return updates
@@ -189,11 +182,6 @@ def _target(catalog: Catalog, where: str, line: int, locale: str | None, force: 
     return target
 
 
-def _shaped(text: str, like: TextValue) -> TextValue:
-    """PO text in the shape of the source value: a list of paragraphs or one string."""
-    return tuple(text.split(PARAGRAPH_BREAK)) if isinstance(like, tuple) else text
-
-
 def _check_target(project: Project, locale: str) -> None:
     """Imports go into a translation locale's folder: never the source, never a non-locale."""
     folder = ProjectPaths(project.root).content / locale
@@ -216,7 +204,7 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _apply(project: Project, locale: str, updates: dict[str, tuple[TextValue, TextValue]],
+def _apply(project: Project, locale: str, updates: dict[str, tuple[str, str]],
            staging: Staging) -> ImportResult:
     paths = ProjectPaths(project.root)
     folder = paths.content / locale
@@ -254,13 +242,13 @@ def _document(documents: dict[str, Any], folder: Path, stem: str) -> Any:
     return documents[stem]
 
 
-def _set(document: Any, path: list[str], value: TextValue) -> None:
+def _set(document: Any, path: list[str], value: str) -> None:
     node = document
     for part in path[:-1]:
         if part not in node or not isinstance(node[part], dict):
             node[part] = CommentedMap()
         node = node[part]
-    node[path[-1]] = [_scalar(v) for v in value] if isinstance(value, tuple) else _scalar(value)
+    node[path[-1]] = _scalar(value)
 
 
 def _scalar(text: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..markup import plain
 from ..merge import merge
-from ..model import Project, TextValue
+from ..model import Project
 from ..paths import ProjectPaths
 from ..render import render
 
@@ -62,11 +62,10 @@ def section_path(project: Project, key: str) -> str:
                     f"domains.{part}.name" if index > 0 and part in project.structure.domains
                     else None)
         entry = entries.get(name_key) if name_key else None
-        named.append(plain(entry.value) if entry and isinstance(entry.value, str) else part)
+        named.append(plain(entry.value) if entry else part)
     return " > ".join(named)
 
 
-def words(value: TextValue) -> int:
+def words(value: str) -> int:
     """Source words as translation tools count them: the reading text split at spaces."""
-    paragraphs = value if isinstance(value, tuple) else (value,)
-    return sum(len(plain(paragraph).split()) for paragraph in paragraphs)
+    return len(plain(value).split())
