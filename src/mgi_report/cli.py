@@ -21,12 +21,16 @@ from .manifest import merge_shards
 from .paths import refuse_project_output
 from .publish import write_atomic
 from .translate import (
+    XLIFF_SUFFIXES,
     LocaleStatus,
     confirm_translations,
     export_po,
+    export_xliff,
     extract_messages,
     import_po,
+    import_xliff,
     init_locale,
+    is_xliff,
     prune_translations,
     segment_paragraphs,
     translation_status,
@@ -110,20 +114,33 @@ def parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="machine-readable output")
     _scope_arguments(status)
     export = i18n_commands.add_parser(
-        "export", parents=[common], help="write a locale's content strings as a PO file",
-        description="msgctxt = content key, msgid = source wording, msgstr = translation; "
-                    "outdated translations are marked fuzzy.")
+        "export", parents=[common],
+        help="write a locale's content strings as a PO or XLIFF 2.1 file",
+        description="PO: msgctxt = content key, msgid = source wording, msgstr = translation; "
+                    "outdated translations are marked fuzzy. XLIFF 2.1: one unit per content "
+                    "key (its id), state translated, or initial (outdated: subState "
+                    "mgi-report:outdated; missing: no target); footnote calls and links are "
+                    "inline codes.")
     export.add_argument("--locale", required=True)
-    export.add_argument("--out", type=Path, required=True, help="the .po file to write")
+    export.add_argument("--out", type=Path, required=True,
+                        help="the file to write (.po, or .xlf/.xliff for XLIFF)")
+    export.add_argument("--format", choices=("po", "xliff"), dest="exchange_format",
+                        help="po or xliff (default: xliff when --out ends in .xlf or .xliff, "
+                             "else po)")
     _scope_arguments(export)
     imp = i18n_commands.add_parser(
-        "import", parents=[common], help="write a PO file's translations into content/",
-        description="Write translated, non-fuzzy messages into content/<locale>/ and record "
-                    "the source each was translated from.")
+        "import", parents=[common],
+        help="write a PO or XLIFF file's translations into content/",
+        description="Write translated, non-fuzzy messages (XLIFF: units translated, reviewed "
+                    "or final) into content/<locale>/ and record the source each was "
+                    "translated from. A file ending in .xlf or .xliff, or beginning with '<', "
+                    "is read as XLIFF, any other as PO.")
     imp.add_argument("po_file", type=Path, metavar="FILE")
-    imp.add_argument("--locale", help="default: the PO file's Language header")
+    imp.add_argument("--locale",
+                     help="default: the PO file's Language header, the XLIFF file's trgLang")
     imp.add_argument("--force", action="store_true",
-                     help="import even when the PO's Language header names another locale")
+                     help="import even when the file's language (PO Language, XLIFF "
+                          "trgLang) names another locale")
     confirm = i18n_commands.add_parser(
         "confirm", parents=[common], help="record hand-made translations as up to date",
         description="Record that a locale's translations match the current source wording.")
@@ -345,13 +362,17 @@ def _i18n(args: argparse.Namespace) -> int:
               f"{', '.join(map(str, result.updated)) or 'nothing'}")
         return EXIT_OK
     if action == "export":
-        data = export_po(load_project(args.root), args.locale, args.country, args.report)
+        xliff = args.exchange_format == "xliff" or (
+            args.exchange_format is None and args.out.suffix.lower() in XLIFF_SUFFIXES)
+        data = (export_xliff if xliff else export_po)(load_project(args.root), args.locale,
+                                                      args.country, args.report)
         refuse_project_output(args.root, args.out)
         write_atomic(args.out, data)
         print(f"wrote {args.out}")
         return EXIT_OK
     if action == "import":
-        imported = import_po(args.root, args.po_file, args.locale, force=args.force)
+        reader = import_xliff if is_xliff(args.po_file) else import_po
+        imported = reader(args.root, args.po_file, args.locale, force=args.force)
         print(f"{imported.locale}: {len(imported.changed_keys)} translations changed")
         return EXIT_OK
     if action == "confirm":

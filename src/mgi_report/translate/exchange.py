@@ -5,6 +5,11 @@ msgstr the current translation (fuzzy when the source changed since, with the so
 was made from as the previous msgid, ``#|``). Import writes the translations back with
 ruamel.yaml, so existing files keep their key order and comments, and records the source
 wording each translation was made from in ``<locale>/translated_from.yaml``.
+
+Every exchange format (PO here, XLIFF in :mod:`.xliff`) is made from the same
+:class:`Exported` records and read into the same :class:`Offer` records, so what a
+translation must be to be accepted (:func:`_updates`) and how it is written
+(:func:`_apply`) is decided once.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO, StringIO
@@ -48,36 +53,68 @@ def _timestamp() -> datetime:
     return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class Exported:
+    """One content key as an exchange file carries it: the source wording, the current
+    translation ('' when there is none), its state (translated, outdated or missing), the
+    source an outdated translation was made from, where the source is written, its place
+    in the editions and the editions that show it."""
+
+    key: str
+    source: str
+    translation: str
+    state: str
+    previous: str | None
+    file: str
+    line: int
+    section: str
+    shown_in: tuple[str, ...]
+
+    @property
+    def shown(self) -> str:
+        return f"shown in {', '.join(self.shown_in) or 'no edition'}"
+
+
+def exported(project: Project, locale: str, countries: Sequence[str] | None = None,
+             reports: Sequence[str] | None = None) -> Iterator[Exported]:
+    """The passages of an export of ``locale``: all of them, or those the editions of
+    ``countries`` and ``reports`` show, in the source bundle's order."""
+    try:
+        Locale.parse(locale)
+    except (ValueError, UnknownLocaleError):
+        raise UsageError(f"{locale!r} is not a locale Babel knows") from None
+    source = project.structure.source_locale
+    bundle = project.bundles.get(locale)
+    for place in passages(project, countries, reports):
+        key = place.key
+        entry = project.bundles[source].entries[key]
+        translated = bundle.entries.get(key) if bundle and locale != source else None
+        state = content_state(project, locale, key) if bundle else "missing"
+        made_from = bundle.translated_from.get(key) if bundle and state == "outdated" else None
+        yield Exported(key, entry.value, translated.value if translated else "", state,
+                       made_from,
+                       entry.file, entry.line, place.section, place.shown_in)
+
+
 def export_po(project: Project, locale: str, countries: Sequence[str] | None = None,
               reports: Sequence[str] | None = None) -> bytes:
     """The content strings of ``locale`` as a PO file (bytes, UTF-8): all of them, or those
     the editions of ``countries`` and ``reports`` show. Each message's comments say where
     the passage stands and which editions show it."""
-    source = project.structure.source_locale
-    try:
-        Locale.parse(locale)
-    except (ValueError, UnknownLocaleError):
-        raise UsageError(f"{locale!r} is not a locale Babel knows") from None
+    items = list(exported(project, locale, countries, reports))
     now = _timestamp()
     catalog = Catalog(locale=locale, domain="content", project="mgi-report content",
                       creation_date=now, revision_date=now, fuzzy=False,
                       language_team=f"{locale} <>", last_translator="")
-    bundle = project.bundles.get(locale)
-    for passage in passages(project, countries, reports):
-        key = passage.key
-        entry = project.bundles[source].entries[key]
-        translated = bundle.entries.get(key) if bundle and locale != source else None
-        state = content_state(project, locale, key) if bundle else "missing"
-        made_from = bundle.translated_from.get(key) if bundle and state == "outdated" else None
+    for item in items:
         catalog.add(
-            entry.value,
-            translated.value if translated else "",
-            locations=[(entry.file, entry.line)],
-            flags=("fuzzy",) if state == "outdated" else (),
-            auto_comments=[passage.section,
-                           f"shown in {', '.join(passage.shown_in) or 'no edition'}"],
-            context=key,
-            previous_id=made_from if made_from is not None else (),
+            item.source,
+            item.translation,
+            locations=[(item.file, item.line)],
+            flags=("fuzzy",) if item.state == "outdated" else (),
+            auto_comments=[item.section, item.shown],
+            context=item.key,
+            previous_id=item.previous if item.previous is not None else (),
         )
     buffer = BytesIO()
     write_po(buffer, catalog, width=0, include_lineno=True, include_previous=True)
@@ -89,6 +126,23 @@ class ImportResult:
     locale: str
     changed_keys: tuple[str, ...]
     written: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One content key's translation as a translators' file offers it: the source wording
+    the translator saw, the translation ('' for none), whether it is to be imported
+    (translated, not fuzzy or initial), where it is, how a problem names it, and what the
+    file's own format found wrong with it ('' when nothing: a PO is checked as a whole
+    before, an XLIFF unit may lose an inline code)."""
+
+    key: str
+    line: int
+    source: str
+    translation: str
+    ready: bool
+    name: str = ""
+    problem: str = ""
 
 
 def import_po(root: Path, po_file: Path, locale: str | None = None, *,
@@ -107,12 +161,32 @@ def import_po(root: Path, po_file: Path, locale: str | None = None, *,
     where = str(po_file)
     data = read_regular(po_file, where, MAX_PO_BYTES)
     catalog = read_strict(data, where)
-    target = _target(catalog, where, header_line(data, "Language"), locale, force)
-    _check_target(project, target)
-    _updates(project, catalog, where)  # refused before anything is touched, lock included
-    with transaction(ProjectPaths(project.root).content / target) as staging:
+    declared = str(catalog.locale) if catalog.locale else None
+    target = target_locale(declared, catalog.locale_identifier, locale, force,
+                           Problem(where, header_line(data, "Language"), "Language", ""),
+                           "this PO", "its Language header", "no Language header")
+    return import_offers(root, project, _po_offers(catalog), target, where, "message")
+
+
+def _po_offers(catalog: Catalog) -> list[Offer]:
+    return [Offer(str(message.context), message.lineno or 0, str(message.id),
+                  message.string if isinstance(message.string, str) else "",
+                  not message.fuzzy, message_key(str(message.context), ""))
+            for message in catalog if message.context]
+
+
+def import_offers(root: Path, project: Project, offers: Sequence[Offer], locale: str,
+                  where: str, noun: str) -> ImportResult:
+    """Write the acceptable ``offers`` of the file ``where`` into ``content/<locale>/``, all
+    or nothing; every offer that is not acceptable is bad input, each at its line (a
+    ``noun``: message, unit)."""
+    from ..build import load_project
+
+    _check_target(project, locale)
+    _updates(project, offers, where, noun, quiet=True)  # refused before anything is touched
+    with transaction(ProjectPaths(project.root).content / locale) as staging:
         project = load_project(root)  # again, under the lock: what is replaced is what is read
-        result = _apply(project, target, _updates(project, catalog, where), staging)
+        result = _apply(project, locale, _updates(project, offers, where, noun), staging)
     _log_written(project, result)
     return result
 
@@ -123,62 +197,66 @@ def _log_written(project: Project, result: ImportResult) -> None:
         log.info("wrote %s", paths.display(path))
 
 
-def _updates(project: Project, catalog: Catalog,
-             where: str) -> dict[str, tuple[str, str]]:
-    """Each acceptable translation of ``catalog`` with its msgid (the source wording); bad
-    input listing every message that is not acceptable."""
+def _updates(project: Project, offers: Sequence[Offer], where: str, noun: str, *,
+             quiet: bool = False) -> dict[str, tuple[str, str]]:
+    """Each acceptable translation of ``offers`` with the source wording it was made from;
+    bad input listing every offer that is not acceptable. An offer for a key the source no
+    longer has is skipped with a warning (unless ``quiet``): it was removed since the
+    export, which is not the translator's doing."""
     source = project.bundles[project.structure.source_locale]
     problems, updates = [], {}
     first_lines: dict[str, int] = {}
-    for message in catalog:
-        if not message.context:
-            continue
-        key, line = str(message.context), message.lineno or 0
+    for offer in offers:
+        key, line, name = offer.key, offer.line, offer.name or offer.key
         if key in first_lines:
-            problems.append(Problem(where, line, message_key(key, ""),
-                                    f"a second message for this key (the first is at line "
-                                    f"{first_lines[key]}): one message per content key"))
+            problems.append(Problem(where, line, name,
+                                    f"a second {noun} for this key (the first is at line "
+                                    f"{first_lines[key]}): one {noun} per content key"))
             continue
         first_lines[key] = line
-        if not message.id:
+        if not offer.source:
             continue
-        if key not in source.entries:  # removed since the export: not the translator's doing
-            log.warning("%s", Problem(where, line, message_key(key, ""),
-                                      "skipped: not a content key of the source locale (any "
-                                      "more)"))
+        if key not in source.entries:
+            if not quiet:
+                log.warning("%s", Problem(where, line, name, "skipped: not a content key of "
+                                                             "the source locale (any more)"))
             continue
-        text = message.string if isinstance(message.string, str) else ""
-        if not text or message.fuzzy:
+        if not offer.translation or not offer.ready:
             continue
-        original = source.entries[key].value
-        if differs := reference_problem(original, text) or "; ".join(link_problems(text)):
+        if offer.problem:
+            problems.append(Problem(where, line, key, offer.problem))
+            continue
+        value, original = offer.translation, source.entries[key].value
+        if differs := reference_problem(original, value) or "; ".join(link_problems(value)):
             problems.append(Problem(where, line, key, differs))
             continue
-        if refused := text_problem(text):
+        if refused := text_problem(value):
             problems.append(Problem(where, line, key, f"translation not accepted: {refused}"))
             continue
-        updates[key] = (text, str(message.id))
+        updates[key] = (value, offer.source)
     if problems:
         raise InputError(problems)
     return updates
 
 
-def _target(catalog: Catalog, where: str, line: int, locale: str | None, force: bool) -> str:
-    """The locale to import into: ``locale``, else the PO's Language (at ``line``)."""
-    declared = str(catalog.locale) if catalog.locale else None
-    written = catalog.locale_identifier
+def target_locale(declared: str | None, written: str | None, locale: str | None, force: bool,
+                  at: Problem, this: str, its: str, unnamed: str) -> str:
+    """The locale to import into: ``locale``, else the one the file names (``declared`` as
+    Babel reads what is ``written``), at ``at``'s file, line and field: ``this`` file is for
+    it (``its`` field), ``unnamed`` says the file names none."""
+    def problem(message: str) -> InputError:
+        return InputError([Problem(at.file, at.line, at.key, message)])
+
     if written and declared is None and not (locale and force):
         hint = (f"pass --force to import it into {locale!r} anyway" if locale else
                 "pass --locale")
-        raise InputError([Problem(where, line, "Language", f"{written!r} is not a locale "
-                                                           f"Babel knows; {hint}")])
+        raise problem(f"{written!r} is not a locale Babel knows; {hint}")
     target = locale or declared
     if target is None:
-        raise InputError([Problem(where, line, "Language", "no Language header: pass --locale")])
+        raise problem(f"{unnamed}: pass --locale")
     if declared and declared != target and not force:
-        raise InputError([Problem(where, line, "Language",
-                                  f"this PO is for {declared!r} (its Language header), not "
-                                  f"{target!r}; pass --force to import it anyway")])
+        raise problem(f"{this} is for {declared!r} ({its}), not {target!r}; pass --force to "
+                      "import it anyway")
     return target
 
 
