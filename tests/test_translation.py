@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
@@ -235,3 +236,32 @@ def test_translation_of_a_key_the_source_does_not_have_is_rejected(
                                                       encoding="utf-8")
     assert main(["check", "--root", str(tiny)]) == 2
     assert "unknown convention 'no-such-convention'" in capsys.readouterr().err
+
+
+#: translate-toolkit's checks of what a translation must keep of its message's form (not
+#: its wording): escapes, line breaks, placeholders, markup, characters, spacing.
+STRUCTURAL_CHECKS = ("escapes", "newlines", "printf", "xmltags", "validchars", "variables",
+                     "startwhitespace", "endwhitespace", "doublespacing")
+
+
+def pofilter(po: Path, out: Path) -> str:
+    """What translate-toolkit's pofilter finds in ``po`` with the structural checks ('' for
+    nothing: it then writes no file)."""
+    tool = Path(sys.executable).parent / "pofilter"
+    subprocess.run([str(tool), "--progress=none", *(f"--test={t}" for t in STRUCTURAL_CHECKS),
+                    str(po), str(out)], check=True)
+    return out.read_text(encoding="utf-8") if out.exists() else ""
+
+
+@pytest.mark.parametrize("locale", ["de", "ru"])
+def test_pofilter_finds_no_structural_fault_in_an_export(tmp_path: Path, locale: str) -> None:
+    from conftest import ROOT
+
+    po = tmp_path / f"{locale}.po"
+    po.write_bytes(export_po(load_project(ROOT), locale))
+    assert "(pofilter)" not in pofilter(po, tmp_path / "faults.po")
+    broken = po.read_text(encoding="utf-8").replace('msgstr "Kasachstan"',
+                                                    'msgstr "Kasachstan "', 1)
+    if locale == "de":  # the same checks do see a fault: a translation that adds a space
+        po.write_text(broken, encoding="utf-8")
+        assert "(pofilter) endwhitespace" in pofilter(po, tmp_path / "faults.po")
