@@ -190,49 +190,47 @@ def test_a_yaml_syntax_error_names_its_line_and_column_and_nothing_else(
     assert 0 < column <= len(text[line - 1]) + 1
 
 
-def test_a_shape_error_does_not_hide_the_other_problems_of_its_file(
-        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
-    edit("content/en/kaz.yaml", "partner: The Economist Intelligence Unit",
-         "partner:\n  - The Economist Intelligence Unit")
-    edit("content/en/kaz.yaml", "    crises:\n", "    crisis:\n")
+#: Two problems each, in one file or in several: (file, old, new) edits, then what each
+#: problem's line says (its file, and a part of its message).
+UNRELATED_PROBLEMS = {
+    "a shape error and an unknown domain in one file": (
+        [("content/en/kaz.yaml", "partner: The Economist Intelligence Unit",
+          "partner:\n  - The Economist Intelligence Unit"),
+         ("content/en/kaz.yaml", "    crises:\n", "    crisis:\n")],
+        [("content/en/kaz.yaml", "partner: expected a string, got a list"),
+         ("content/en/kaz.yaml", "unknown domain 'crisis'")]),
+    "a source file's shape error and a translation's lost footnote": (
+        [("content/en/domains.yaml", "  name: Partnerships", "  name: 42"),
+         ("content/de/kaz.yaml", "(MGI)[^mgi]", "(MGI)")],
+        [("content/en/domains.yaml", "expected a string"),
+         ("content/de/kaz.yaml", "kaz.snapshot.introduction.p1: translation lacks [^mgi]")]),
+    "a country's unknown key and unknown convention": (
+        [("content/countries/kaz.yaml", "  refugees: 1999", "  refugee: 1999"),
+         ("content/countries/kaz.yaml", "code: kaz\n", "code: kaz\ncolour: blue\n")],
+        [("content/countries/kaz.yaml", "unknown key 'colour'"),
+         ("content/countries/kaz.yaml", "unknown convention 'refugee'")]),
+    "a broken structure and every file's shape": (
+        [("content/structure.yaml", "  - crises\n", "  - 42\n"),
+         ("content/countries/kaz.yaml", "code: kaz\n", "code: kaz\ncolour: blue\n"),
+         ("content/de/domains.yaml", "  name: Partnerschaften", "  nmae: Partnerschaften")],
+        [("content/structure.yaml", "domains[4]"),
+         ("content/countries/kaz.yaml", "unknown key 'colour'"),
+         ("content/de/domains.yaml", "unknown key 'nmae'")]),
+}
+
+
+@pytest.mark.parametrize("case", list(UNRELATED_PROBLEMS))
+def test_a_problem_does_not_hide_another(project_copy: Path, edit: Edit,
+                                         capsys: pytest.CaptureFixture[str], case: str) -> None:
+    """Shape (the schemas) and references (ids, footnotes, the source's keys) are checked
+    together, in every file, so one run tells every problem."""
+    edits, expected = UNRELATED_PROBLEMS[case]
+    for file, old, new in edits:
+        edit(file, old, new)
     status, lines = check(capsys, project_copy)
     assert status == 2
-    assert any("partner: expected a string, got a list" in line for line in lines), lines
-    assert any("unknown domain 'crisis'" in line for line in lines), lines
-
-
-def test_a_source_file_s_shape_error_does_not_hide_a_translation_s_problems(
-        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
-    edit("content/en/domains.yaml", "  name: Partnerships", "  name: 42")
-    edit("content/de/kaz.yaml", "(MGI)[^mgi]", "(MGI)")
-    status, lines = check(capsys, project_copy)
-    assert status == 2
-    assert any(line.startswith("content/en/domains.yaml:") and "expected a string" in line
-               for line in lines), lines
-    assert any(line.startswith("content/de/kaz.yaml:") and "kaz.snapshot.introduction" in line
-               and "[^mgi]" in line for line in lines), lines
-
-
-def test_a_country_s_shape_error_does_not_hide_its_unknown_convention(
-        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
-    edit("content/countries/kaz.yaml", "  refugees: 1999", "  refugee: 1999")
-    edit("content/countries/kaz.yaml", "code: kaz\n", "code: kaz\ncolour: blue\n")
-    status, lines = check(capsys, project_copy)
-    assert status == 2
-    assert any("unknown key 'colour'" in line for line in lines), lines
-    assert any("unknown convention 'refugee'" in line for line in lines), lines
-
-
-def test_a_broken_structure_still_lets_every_file_s_shape_be_checked(
-        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
-    edit("content/structure.yaml", "  - crises\n", "  - 42\n")
-    edit("content/countries/kaz.yaml", "code: kaz\n", "code: kaz\ncolour: blue\n")
-    edit("content/de/domains.yaml", "  name: Partnerschaften", "  nmae: Partnerschaften")
-    status, lines = check(capsys, project_copy)
-    assert status == 2
-    assert any(line.startswith("content/structure.yaml:") for line in lines), lines
-    assert any("unknown key 'colour'" in line for line in lines), lines
-    assert any("unknown key 'nmae'" in line for line in lines), lines
+    for file, message in expected:
+        assert any(line.startswith(file + ":") and message in line for line in lines), lines
 
 
 @pytest.mark.parametrize(("old", "new"), [

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from io import BytesIO, StringIO
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from mgi_report import build, load_project
 from mgi_report.cli import main
-from mgi_report.translate import export_po, segment_paragraphs, translation_status
+from mgi_report.translate import export_po, segment_paragraphs, translation_status, yamledit
 
 Edit = Callable[[str, str, str], Path]
 INTRODUCTION = "kaz.snapshot.introduction"
@@ -94,14 +93,6 @@ def _records_as_lists(records: CommentedMap) -> CommentedMap:
     return lists
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
 def test_content_written_as_lists_segments_into_exactly_today_s_content(
         project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Nothing lost, nothing newly outdated: today's German and Russian, written as lists
@@ -110,14 +101,12 @@ def test_content_written_as_lists_segments_into_exactly_today_s_content(
     for path in today:
         if path.parent.name in {"countries", "content"} or path.stem == "locale":
             continue
-        document = _yaml().load(path.read_text(encoding="utf-8"))
+        document = yamledit.load(path)
         if path.stem == "translated_from":
             document = _records_as_lists(document)
         else:
             _as_lists(document)
-        buffer = StringIO()
-        _yaml().dump(document, buffer)
-        path.write_text(buffer.getvalue(), encoding="utf-8")
+        path.write_bytes(yamledit.dump(document))
     german = project_copy / "content/de/kaz.yaml"
     assert "  introduction:\n    - >-" in german.read_text(encoding="utf-8")
     assert main(["i18n", "segment", "--root", str(project_copy)]) == 0

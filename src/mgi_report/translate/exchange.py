@@ -20,14 +20,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from io import BytesIO, StringIO
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -39,6 +38,7 @@ from ..pofile import MAX_PO_BYTES, header_line, message_key, read_strict
 from ..publish import Staging, transaction
 from ..validate import TRANSLATED_FROM, text_problem
 from ..yamlfile import load_yaml
+from . import yamledit
 from .scope import passages
 from .status import content_state
 
@@ -274,14 +274,6 @@ def _check_target(project: Project, locale: str) -> None:
         raise UsageError(f"{locale!r} is not a locale Babel knows (use names like de, pt_BR)")
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
 def _apply(project: Project, locale: str, updates: dict[str, tuple[str, str]],
            staging: Staging) -> ImportResult:
     paths = ProjectPaths(project.root)
@@ -301,9 +293,7 @@ def _apply(project: Project, locale: str, updates: dict[str, tuple[str, str]],
         changed.append(key)
     written = []
     for stem, document in documents.items():
-        buffer = StringIO()
-        _yaml().dump(document, buffer)
-        staging.write(f"{stem}.yaml", buffer.getvalue().encode("utf-8"))
+        staging.write(f"{stem}.yaml", yamledit.dump(document))
         written.append(folder / f"{stem}.yaml")
     return ImportResult(locale, tuple(changed), tuple(written))
 
@@ -311,7 +301,7 @@ def _apply(project: Project, locale: str, updates: dict[str, tuple[str, str]],
 def _document(documents: dict[str, Any], folder: Path, stem: str) -> Any:
     if stem not in documents:
         path = folder / f"{stem}.yaml"
-        loaded = _yaml().load(path.read_text(encoding="utf-8")) if path.is_file() else None
+        loaded = yamledit.load(path) if path.is_file() else None
         if loaded is None:
             loaded = CommentedMap()
             if stem == TRANSLATED_FROM:
@@ -333,9 +323,7 @@ def _scalar(text: str) -> str:
     """``text`` as written to YAML: as ruamel likes, unless the project's reader (YAML 1.1)
     would read that back differently ('No' as false, '12:30' as 750, U+0085 as a line
     break); then in double quotes, which read back as written."""
-    buffer = StringIO()
-    _yaml().dump({"text": text}, buffer)
-    document, problems = load_yaml(buffer.getvalue().encode("utf-8"), "")
+    document, problems = load_yaml(yamledit.dump({"text": text}), "")
     if not problems and document is not None and document.data == {"text": text}:
         return text
     quoted: str = DoubleQuotedScalarString(text)

@@ -4,7 +4,6 @@ has, and records of translations that are gone (``Project.stale``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from ..errors import UsageError
 from ..paths import ProjectPaths
 from ..publish import transaction
 from ..validate import TRANSLATED_FROM
-from .exchange import _yaml
+from . import yamledit
 
 
 @dataclass(frozen=True)
@@ -52,9 +51,7 @@ def prune_translations(root: Path, locale: str, *, dry_run: bool = False) -> Pru
         written, removed = [], []
         for stem, document in ({} if dry_run else documents).items():
             if document:
-                buffer = StringIO()
-                _yaml().dump(document, buffer)
-                staging.write(f"{stem}.yaml", buffer.getvalue().encode("utf-8"))
+                staging.write(f"{stem}.yaml", yamledit.dump(document))
                 written.append(staging.target / f"{stem}.yaml")
             else:
                 staging.remove(f"{stem}.yaml")
@@ -65,7 +62,7 @@ def prune_translations(root: Path, locale: str, *, dry_run: bool = False) -> Pru
 
 def _loaded(documents: dict[str, Any], folder: Path, stem: str) -> Any:
     if stem not in documents:
-        documents[stem] = _yaml().load((folder / f"{stem}.yaml").read_text(encoding="utf-8"))
+        documents[stem] = yamledit.load(folder / f"{stem}.yaml")
     return documents[stem]
 
 

@@ -6,7 +6,6 @@ one record per paragraph, so a translation keeps every paragraph and none become
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from ..errors import InputError, Problem
 from ..paths import ProjectPaths
 from ..publish import transaction
 from ..validate import LOCALE_SETTINGS, TRANSLATED_FROM
-from .exchange import _yaml
+from . import yamledit
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def segment_paragraphs(root: Path) -> SegmentResult:
     changes (comments, order, quoting); nothing is written unless every translation's list
     has as many paragraphs as the source's."""
     paths = ProjectPaths(Path(root))
-    source = str(_yaml().load(paths.structure.read_text(encoding="utf-8"))["source_locale"])
+    source = str(yamledit.load(paths.structure)["source_locale"])
     with transaction(paths.content) as staging:
         content = staging.path
         folders = [content / source, *sorted(
@@ -50,7 +49,7 @@ def segment_paragraphs(root: Path) -> SegmentResult:
             for path in sorted(folder.glob("*.yaml")):
                 if path.stem == LOCALE_SETTINGS:
                     continue
-                document = _yaml().load(path.read_text(encoding="utf-8"))
+                document = yamledit.load(path)
                 lists: dict[str, tuple[int, int]] = {}
                 if path.stem == TRANSLATED_FROM:
                     document = _segment_records(document, lists)
@@ -71,9 +70,7 @@ def segment_paragraphs(root: Path) -> SegmentResult:
         if problems:
             raise InputError(problems)
         for relative, document in changed.items():
-            buffer = StringIO()
-            _yaml().dump(document, buffer)
-            staging.write(relative, buffer.getvalue().encode("utf-8"))
+            staging.write(relative, yamledit.dump(document))
     return SegmentResult(tuple(paths.content / relative for relative in changed),
                          tuple(blocks))
 
