@@ -243,3 +243,16 @@ def test_a_problem_is_told_once_however_many_checks_see_it(
     edit("content/countries/kaz.yaml", old, new)
     status, lines = check(capsys, project_copy)
     assert (status, len(lines)) == (2, 1), lines
+
+
+@pytest.mark.parametrize("character", ["\x07", "\x01", "\ufffe"])
+def test_a_character_yaml_does_not_allow_is_named_at_its_line(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str],
+        character: str) -> None:
+    path = edit("content/de/domains.yaml", "  name: Partnerschaften",
+                f"  name: Partner{character}schaften")
+    line = path.read_text(encoding="utf-8").splitlines().index(
+        f"  name: Partner{character}schaften") + 1
+    assert check(capsys, project_copy) == (2, [
+        f"content/de/domains.yaml:{line}: character U+{ord(character):04X} is not allowed "
+        "in a YAML file"])
