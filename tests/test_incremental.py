@@ -110,16 +110,17 @@ def run_cli_process(*args: str, cache: Path, code: str = CLI) -> subprocess.Comp
                           env=environment, check=False)
 
 
-def test_a_rebuild_with_nothing_to_do_never_loads_weasyprint(project: Path,
-                                                              tmp_path: Path) -> None:
+def test_a_rebuild_with_nothing_to_do_never_loads_the_pdf_or_translation_libraries(
+        project: Path, tmp_path: Path) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache"
     build(project, out, reports=["profile"], locales=["en"])
+    heavy = ("weasyprint", "pikepdf", "pypdf", "lxml", "ruamel.yaml")
     probe = ("import sys; from mgi_report.cli import main; status = main(); "
-             "print('weasyprint' in sys.modules); sys.exit(status)")
+             f"print([name for name in {heavy!r} if name in sys.modules]); sys.exit(status)")
     done = run_cli_process("build", "--root", str(project), "--out", str(out),
                            "--report", "profile", "--locale", "en", cache=cache, code=probe)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False" and "[1/1] kaz/profile.en  unchanged" in done.stderr
+    assert done.stdout.strip() == "[]" and "[1/1] kaz/profile.en  unchanged" in done.stderr
 
 
 def test_font_coverage_is_kept_in_the_user_cache_and_a_damaged_entry_is_worked_out_again(

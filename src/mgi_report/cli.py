@@ -12,7 +12,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .build import Progress, build, check_project, load_project, log_progress
@@ -20,22 +20,10 @@ from .errors import MgiError
 from .manifest import merge_shards
 from .paths import refuse_project_output
 from .publish import write_atomic
-from .translate import (
-    XLIFF_SUFFIXES,
-    LocaleStatus,
-    confirm_translations,
-    export_po,
-    export_xliff,
-    extract_messages,
-    import_po,
-    import_xliff,
-    init_locale,
-    is_xliff,
-    prune_translations,
-    segment_paragraphs,
-    translation_status,
-)
 from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
+
+if TYPE_CHECKING:
+    from .translate import LocaleStatus
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 #: What a shell reports for a program ended by SIGPIPE, as ``git log | head`` would give.
@@ -351,6 +339,21 @@ def _configure_logging(*, quiet: bool, debug: bool, verbose: bool = False) -> No
 
 
 def _i18n(args: argparse.Namespace) -> int:
+    from .translate import (  # the translators' tools (lxml, ruamel) load only for them
+        XLIFF_SUFFIXES,
+        confirm_translations,
+        export_po,
+        export_xliff,
+        extract_messages,
+        import_po,
+        import_xliff,
+        init_locale,
+        is_xliff,
+        prune_translations,
+        segment_paragraphs,
+        translation_status,
+    )
+
     action = args.i18n_command
     if action == "init":
         started = init_locale(args.root, args.locale, args.fallback)

@@ -16,7 +16,6 @@ from xml.sax.saxutils import escape
 
 from .errors import UsageError
 from .layout import words_to_keep_whole
-from .tagging import finish, recording
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +81,8 @@ class LaidOut:
         if not self.tagged:
             self.rendered.write_pdf(buffer, **self.options)
             return buffer.getvalue()
+        from .tagging import finish, recording  # pikepdf, only when a PDF is made
+
         with recording(self.document.etree_element) as record:
             self.rendered.write_pdf(buffer, **self.options)
         return finish(buffer.getvalue(), record)
