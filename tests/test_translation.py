@@ -147,6 +147,23 @@ def test_an_outdated_translation_is_exported_with_the_english_it_was_made_from(
     assert import_po(tiny, po).changed_keys == ()
 
 
+def test_a_long_outdated_paragraph_keeps_its_previous_english_on_one_quoted_line(
+        project_copy: Path, tmp_path: Path, edit: Edit) -> None:
+    """Babel wraps a previous msgid like a comment, at 76 columns, splitting its quoted
+    string: no PO reader (msgfmt, our import) accepts that; the export writes it whole."""
+    edit("content/en/kaz.yaml", "across six key policy domains.",
+         "across six key policy domains (edited).")
+    data = export_po(load_project(project_copy), "de")
+    (unit,) = [u for u in pypo.pofile(data).units
+               if u.getcontext() == "kaz.snapshot.introduction.p1"]
+    english = load_project(project_copy).bundles["de"].translated_from[unit.getcontext()]
+    assert len(english) > 300 and unit.isfuzzy() and unit.prev_source == english
+    po = tmp_path / "de.po"
+    po.write_bytes(data)
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], check=True)
+    assert import_po(project_copy, po).changed_keys == ()
+
+
 def test_import_of_a_new_language_creates_its_folder(tiny: Path, tmp_path: Path) -> None:
     data = export_po(load_project(tiny), "fr").decode("utf-8")
     data = data.replace('msgid "Partnerships"\nmsgstr ""', 'msgid "Partnerships"\n'

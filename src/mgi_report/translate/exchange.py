@@ -26,7 +26,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
+from babel.messages.pofile import normalize, write_po
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -114,11 +114,24 @@ def export_po(project: Project, locale: str, countries: Sequence[str] | None = N
             flags=("fuzzy",) if item.state == "outdated" else (),
             auto_comments=[item.section, item.shown],
             context=item.key,
-            previous_id=item.previous if item.previous is not None else (),
         )
     buffer = BytesIO()
-    write_po(buffer, catalog, width=0, include_lineno=True, include_previous=True)
-    return buffer.getvalue()
+    write_po(buffer, catalog, width=0, include_lineno=True)
+    return _with_previous(buffer.getvalue().decode("utf-8"), items).encode("utf-8")
+
+
+def _with_previous(po: str, items: Sequence[Exported]) -> str:
+    """``po`` with the English each outdated translation was made from as its previous msgid
+    (``#| msgid``). Babel writes it as a comment wrapped at 76 columns, which splits the
+    quoted string over lines no PO reader accepts; here it is one quoted string, as
+    msgmerge writes it with --no-wrap."""
+    for item in items:
+        if item.previous is None:
+            continue
+        context = f"\nmsgctxt {normalize(item.key, width=0)}\n"
+        previous = f"\n#| msgid {normalize(item.previous, prefix='#| ', width=0)}"
+        po = po.replace(context, previous + context, 1)
+    return po
 
 
 @dataclass(frozen=True)
