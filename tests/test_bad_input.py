@@ -256,3 +256,17 @@ def test_a_character_yaml_does_not_allow_is_named_at_its_line(
     assert check(capsys, project_copy) == (2, [
         f"content/de/domains.yaml:{line}: character U+{ord(character):04X} is not allowed "
         "in a YAML file"])
+
+
+@pytest.mark.parametrize(("written", "read_as"), [("1", "1"), ("010", "8"), ("no", "False")])
+def test_a_key_yaml_reads_as_something_else_than_text_is_refused(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str], written: str,
+        read_as: str) -> None:
+    """A paragraph id '010' would silently be 8, and tools that edit the file (import,
+    prune) would not find it again."""
+    path = edit("content/de/kaz.yaml", "  disclaimer:\n    p1: >-",
+                f"  disclaimer:\n    {written}: >-")
+    line = path.read_text(encoding="utf-8").splitlines().index(f"    {written}: >-") + 1
+    assert check(capsys, project_copy) == (2, [
+        f"content/de/kaz.yaml:{line}: the key {written!r} is read by YAML as {read_as}, not "
+        f"as text: quote it ('{written}') or give it a name that begins with a letter"])

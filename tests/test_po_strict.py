@@ -437,6 +437,9 @@ def test_an_imported_translation_reads_back_exactly_as_written(
     ("Bell\x07", "character U+0007 is not allowed in wording"),
     ("\x1b[31mred", "character U+001B is not allowed in wording"),
     ("a\r\nb", "character U+000D is not allowed in wording"),
+    # What YAML cannot hold: written, the file would no longer load.
+    ("C1\x80", "character U+0080 is not allowed in wording"),
+    ("Non\ufffecharacter", "character U+FFFE is not allowed in wording"),
 ])
 def test_an_imported_translation_the_content_rules_refuse_is_bad_input_at_its_line(
         project_copy: Path, tmp_path: Path, translation: str, message: str) -> None:
@@ -447,6 +450,16 @@ def test_an_imported_translation_the_content_rules_refuse_is_bad_input_at_its_li
     assert refused.value.lines() == [f"{path}:8: domains.partnerships.name: translation not "
                                      f"accepted: {message}"]
     assert snapshot(project_copy / "content") == before
+
+
+def test_a_source_text_yaml_cannot_hold_is_refused_as_the_record_of_a_translation(
+        project_copy: Path, tmp_path: Path) -> None:
+    path = upload_po(tmp_path, "domains.partnerships.name", "Partner\ufffeships",
+                     "Partnerschaften")
+    with pytest.raises(InputError) as refused:
+        import_po(project_copy, path)
+    assert refused.value.lines() == [f"{path}:8: domains.partnerships.name: source text not "
+                                     "accepted: character U+FFFE is not allowed in wording"]
 
 
 # (g) A Language Babel does not know is named, at its line.

@@ -148,7 +148,10 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath,
                                 "a key must be plain text, not a list or mapping")
             key = _scalar(loader, key_node)
             if not isinstance(key, str):
-                key = str(key)
+                raise _BadValue(key_node.start_mark.line + 1,
+                                f"the key {key_node.value!r} is read by YAML as {key!r}, not "
+                                f"as text: quote it ('{key_node.value}') or give it a name "
+                                "that begins with a letter")
             if key in result:
                 raise yaml.MarkedYAMLError(
                     problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)

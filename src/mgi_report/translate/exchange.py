@@ -246,6 +246,9 @@ def _updates(project: Project, offers: Sequence[Offer], where: str, noun: str, *
         if refused := text_problem(value):
             problems.append(Problem(where, line, key, f"translation not accepted: {refused}"))
             continue
+        if refused := text_problem(offer.source):  # kept as the record of what it translates
+            problems.append(Problem(where, line, key, f"source text not accepted: {refused}"))
+            continue
         updates[key] = (value, offer.source)
     if problems:
         raise InputError(problems)
