@@ -164,7 +164,11 @@ def test_a_long_outdated_paragraph_keeps_its_previous_english_on_one_quoted_line
     assert import_po(project_copy, po).changed_keys == ()
 
 
-def test_import_of_a_new_language_creates_its_folder(tiny: Path, tmp_path: Path) -> None:
+def test_import_of_a_new_language_starts_it_with_its_catalog(tiny: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]
+                                                             ) -> None:
+    """Content without an interface catalog would stop every build: an import into a
+    language not yet started starts it, as `i18n init` does."""
     data = export_po(load_project(tiny), "fr").decode("utf-8")
     data = data.replace('msgid "Partnerships"\nmsgstr ""', 'msgid "Partnerships"\n'
                         'msgstr "Partenariats"')
@@ -173,6 +177,9 @@ def test_import_of_a_new_language_creates_its_folder(tiny: Path, tmp_path: Path)
     assert main(["i18n", "import", "--root", str(tiny), str(po)]) == 0
     assert (tiny / "content/fr/domains.yaml").read_text(encoding="utf-8") == \
         "partnerships:\n  name: Partenariats\n"
+    assert (tiny / "locale/fr/LC_MESSAGES/messages.po").is_file()
+    assert "started locale fr" in capsys.readouterr().err
+    assert main(["check", "--root", str(tiny)]) == 0
     assert "fr" in load_project(tiny).bundles
 
 

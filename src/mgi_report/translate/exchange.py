@@ -30,6 +30,7 @@ from babel.messages.pofile import normalize, write_po
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from ..catalogs import catalog_path
 from ..errors import InputError, Problem, UsageError
 from ..markup import link_problems, reference_problem
 from ..model import Project
@@ -40,6 +41,7 @@ from ..validate import TRANSLATED_FROM, text_problem
 from ..yamlfile import load_yaml
 from . import yamledit
 from .scope import passages
+from .start import init_locale
 from .status import content_state
 
 log = logging.getLogger(__name__)
@@ -197,6 +199,11 @@ def import_offers(root: Path, project: Project, offers: Sequence[Offer], locale:
 
     _check_target(project, locale)
     _updates(project, offers, where, noun, quiet=True)  # refused before anything is touched
+    paths = ProjectPaths(project.root)
+    if not (paths.content / locale).is_dir() or not catalog_path(paths, locale).is_file():
+        init_locale(root, locale)  # a language's content never comes without its catalog
+        log.info("started locale %s, as 'mgi-report i18n init --locale %s' does", locale,
+                 locale)
     with transaction(ProjectPaths(project.root).content / locale) as staging:
         project = load_project(root)  # again, under the lock: what is replaced is what is read
         result = _apply(project, locale, _updates(project, offers, where, noun), staging)
