@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from mgi_report import load_project
+from mgi_report import build, load_project
 from mgi_report.cli import main
-from mgi_report.translate import export_po, prune_translations
+from mgi_report.translate import export_po, prune_translations, translation_status
 
 Edit = Callable[[str, str, str], Path]
 DISCLAIMER = "kaz.snapshot.disclaimer.p1"
@@ -89,7 +89,7 @@ def test_prune_removes_stale_translations_and_records_and_nothing_else(
     assert f"{DISCLAIMER}: removed" in out
     assert "de: removed 1 stale translations and 1 stale records" in out
     after = load_project(english_removed)
-    assert [problem for problem in after.stale if "/de/" in problem.file] == []
+    assert [problem for problem in after.warnings if "/de/" in problem.file] == []
     kept = {key: entry.value for key, entry in before.bundles["de"].entries.items()
             if key != DISCLAIMER}
     assert {key: entry.value for key, entry in after.bundles["de"].entries.items()} == kept
@@ -117,7 +117,7 @@ def test_a_file_left_empty_by_prune_is_removed(project_copy: Path, edit: Edit) -
     result = prune_translations(project_copy, "de")
     assert not (project_copy / "content/de/kaz.yaml").exists()
     assert result.removed == (project_copy.resolve() / "content/de/kaz.yaml",)
-    assert load_project(project_copy).stale == ()
+    assert load_project(project_copy).warnings == ()
 
 
 def test_confirm_passes_over_stale_translations(english_removed: Path,
@@ -147,3 +147,70 @@ def test_status_names_stale_keys(english_removed: Path,
     status, out, _ = run(capsys, "i18n", "status", "--root", str(english_removed), "--json")
     german = next(s for s in json.loads(out) if s["locale"] == "de")
     assert german["stale_keys"] == [DISCLAIMER]
+
+
+def warnings_of(capsys: pytest.CaptureFixture[str], root: Path) -> list[str]:
+    status, _, err = run(capsys, "check", "--root", str(root))
+    assert status == 0, err
+    return [line for line in err.splitlines() if not line.startswith("content OK")]
+
+
+def test_moving_a_footnote_call_to_another_english_paragraph_withholds_the_old_translations(
+        project_copy: Path, edit: Edit, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Each paragraph must keep its source's footnote calls; when the English moves one,
+    the translations made before keep the old place: they are shown in English (outdated,
+    withheld) until translated again, and nothing stops the build."""
+    edit("content/en/kaz.yaml", "Indicators (MGI)[^mgi] were", "Indicators (MGI) were")
+    edit("content/en/kaz.yaml", "The MGI is a tool based on policy inputs",
+         "The MGI[^mgi] is a tool based on policy inputs")
+    lines = warnings_of(capsys, project_copy)
+    for locale in ("de", "ru"):
+        for paragraph in ("p1", "p2"):
+            assert any(line.startswith(f"content/{locale}/kaz.yaml:")
+                       and f"kaz.snapshot.introduction.{paragraph}: outdated translation "
+                           "withheld" in line for line in lines), lines
+    build(project_copy, tmp_path / "out", locales=["de"], reports=["snapshot"],
+          formats=["html"])
+    html = (tmp_path / "out/kaz/snapshot.de.html").read_text(encoding="utf-8")
+    assert '<p lang="en">The MGI<a class="footnote-ref"' in html
+    (german,) = translation_status(load_project(project_copy), ["de"])
+    assert set(german.outdated_keys) == {"kaz.snapshot.introduction.p1",
+                                         "kaz.snapshot.introduction.p2"}
+
+
+def test_a_translation_that_drops_its_source_s_footnote_call_is_still_an_error(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/de/kaz.yaml", "(MGI)[^mgi]", "(MGI)")
+    status, _, err = run(capsys, "check", "--root", str(project_copy))
+    assert status == 2 and "p1: translation lacks [^mgi]" in err
+
+
+def test_removing_an_english_footnote_leaves_every_language_buildable(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/en/kaz.yaml", "Indicators (MGI)[^mgi] were", "Indicators (MGI) were")
+    drop_block(project_copy / "content/en/kaz.yaml", "  footnotes:")
+    lines = warnings_of(capsys, project_copy)
+    assert any("kaz.snapshot.footnotes.mgi: stale translation" in line for line in lines)
+    assert any("kaz.snapshot.introduction.p1: outdated translation withheld" in line
+               for line in lines)
+    assert main(["i18n", "prune", "--root", str(project_copy), "--locale", "de"]) == 0
+
+
+def test_removing_a_domain_from_the_structure_leaves_its_translations_stale(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/structure.yaml", "  - crises\n", "")
+    drop_block(project_copy / "content/en/domains.yaml", "crises:")
+    drop_block(project_copy / "content/en/kaz.yaml", "    crises:")
+    drop_block(project_copy / "content/en/kaz.yaml", "    crises:")
+    lines = warnings_of(capsys, project_copy)
+    assert any(line.startswith("content/de/domains.yaml:") and
+               "domains.crises.name: stale translation" in line for line in lines), lines
+    assert not any("unknown domain" in line for line in lines)
+
+
+def test_a_strict_build_refuses_only_what_the_locales_it_builds_left_behind(
+        english_removed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "build", "--root", str(english_removed), "--strict",
+                         "--locale", "en", "--format", "html", "--out", str(tmp_path / "out"))
+    assert status == 0, err

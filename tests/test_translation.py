@@ -254,12 +254,14 @@ def test_a_locale_may_name_its_own_fallback_chain(tiny: Path, tmp_path: Path) ->
     assert '<h3 id="about-well-being" lang="en">Well-being of migrants</h3>' in html
 
 
-def test_translation_of_a_key_the_source_does_not_have_is_rejected(
+def test_translation_of_a_key_the_source_does_not_have_is_a_stale_warning(
         tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tiny / "content/de/conventions.yaml").write_text("no-such-convention: X\n",
                                                       encoding="utf-8")
-    assert main(["check", "--root", str(tiny)]) == 2
-    assert "unknown convention 'no-such-convention'" in capsys.readouterr().err
+    assert main(["check", "--root", str(tiny)]) == 0
+    assert "content/de/conventions.yaml:1: conventions.no-such-convention: stale " \
+           "translation" in capsys.readouterr().err
+    assert main(["check", "--root", str(tiny), "--strict"]) == 2
 
 
 #: translate-toolkit's checks of what a translation must keep of its message's form (not

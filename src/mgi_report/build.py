@@ -133,7 +133,7 @@ def _checked(root: Path, strict: bool = False) -> tuple[Project, ShippedFonts]:
     raw = load_raw(root)
     project = validate(raw)
     if not strict:  # a strict run refuses them, with everything else it refuses
-        for problem in project.stale:
+        for problem in project.warnings:
             log.warning("%s", problem)
     paths = ProjectPaths(project.root)
     problems: list[Problem] = []
@@ -463,7 +463,9 @@ def _refuse_outdated(project: Project, editions: list[Edition]) -> None:
     """What a strict build refuses: outdated and stale translations, fuzzy interface
     messages."""
     paths = ProjectPaths(project.root)
-    problems = list(project.stale)
+    built = {edition.spec.locale for edition in editions}
+    problems = [problem for problem in project.warnings
+                if Path(problem.file).parts[1:2] and Path(problem.file).parts[1] in built]
     for edition in editions:
         for key in edition.outdated_keys:
             entry = project.bundles[edition.texts[key].lang.replace("-", "_")].entries[key]

@@ -38,7 +38,8 @@ def merge(project: Project, spec: EditionSpec) -> Edition:
     fallback: list[str] = []
     for key in edition_keys(project, spec):
         for locale in chain:
-            entry = project.bundles[locale].entries.get(key)
+            bundle = project.bundles[locale]
+            entry = bundle.entries.get(key) if key not in bundle.withheld else None
             if entry is not None:
                 texts[key] = Text(key, entry.value, bcp47(locale))
                 if locale != spec.locale:

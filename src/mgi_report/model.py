@@ -90,6 +90,9 @@ class Bundle:
     translated_from: Mapping[str, str] = field(default_factory=dict)
     #: Words line breaking never hyphenates in this language (``locale.yaml``).
     never_hyphenate: tuple[str, ...] = ()
+    #: Outdated translations not shown (the source's): the source's footnote calls or
+    #: links changed since, and they keep the old ones.
+    withheld: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -101,9 +104,10 @@ class Project:
     countries: Mapping[str, Country]
     bundles: Mapping[str, Bundle]
     input_files: tuple[Path, ...] = field(default=())
-    #: Translations of keys the source no longer has, and records of translations that
-    #: are gone: warnings (errors under ``--strict``) until ``i18n prune`` removes them.
-    stale: tuple[Problem, ...] = field(default=())
+    #: What does not stop a build but is told (an error under ``--strict``): translations
+    #: of keys the source no longer has and records of translations that are gone (until
+    #: ``i18n prune`` removes them), outdated translations withheld (``Bundle.withheld``).
+    warnings: tuple[Problem, ...] = field(default=())
 
     @property
     def locales(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -63,12 +64,14 @@ def validate(raw: RawProject) -> Project:
         for locale, files in raw.bundles.items()
     }
     _check_completeness(raw, structure, countries, problems)
-    stale: list[Problem] = []
-    _check_bundles(raw, structure, bundles, problems, stale)
+    warnings: list[Problem] = []
+    withheld = _check_bundles(raw, structure, bundles, problems, warnings)
     if problems:
         raise ContentError(problems)
+    bundles = {locale: replace(bundle, withheld=withheld.get(locale, frozenset()))
+               for locale, bundle in bundles.items()}
     return Project(raw.paths.root, structure, countries, bundles, tuple(raw.files),
-                   tuple(sorted(stale)))
+                   tuple(sorted(warnings)))
 
 
 @cache
@@ -374,34 +377,53 @@ def _bundle_schema(stem: str, is_source: bool) -> dict[str, Any]:
 
 
 def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, Bundle],
-                   problems: list[Problem], stale: list[Problem]) -> None:
+                   problems: list[Problem], warnings: list[Problem]) -> dict[str, frozenset[str]]:
     """Translations must keep the source's footnotes and links, and fall back to known
-    locales. A translation of a key the source no longer has, or a record of a translation
-    that is gone, is ``stale``: removing wording in one language must not stop the others.
+    locales. Editing or removing wording in one language must not stop the others: a
+    translation of a key the source no longer has, a record of a translation that is gone
+    (stale), and an outdated translation that keeps the footnote calls and links of the
+    source it was made from when the source's have changed since (withheld: its key's
+    wording is shown in the source language) are ``warnings``. Returns the keys withheld,
+    per locale.
 
     A file with problems of its own may not have given all of its keys: what its keys
     would be compared with is not reported missing (the file's own problems are told)."""
     source = bundles.get(structure.source_locale)
+    withheld: dict[str, frozenset[str]] = {}
     if source is None:
-        return
+        return withheld
     troubled = {problem.file for problem in problems}
 
     def wording(locale: str, key: str) -> str:
         return raw.paths.display(raw.paths.content / locale / f"{key.split('.', 1)[0]}.yaml")
 
+    prune = "'mgi-report i18n prune --locale {}' removes it"
     for locale, bundle in bundles.items():
         if locale == structure.source_locale:
             continue
+        kept_back = set()
+        untranslated = [key for key in source.entries if key not in bundle.entries]
         for key, entry in bundle.entries.items():
             if key not in source.entries:
                 if wording(structure.source_locale, key) not in troubled:
-                    stale.append(Problem(
+                    warnings.append(Problem(
                         entry.file, entry.line, key,
                         f"stale translation: the source locale {structure.source_locale!r} "
-                        f"has no such key{did_you_mean(key, source.entries)}; "
-                        f"'mgi-report i18n prune --locale {locale}' removes it"))
+                        f"has no such key{did_you_mean(key, untranslated)}; "
+                        + prune.format(locale)))
             elif differs := reference_problem(source.entries[key].value, entry.value):
-                problems.append(Problem(entry.file, entry.line, key, differs))
+                made_from = bundle.translated_from.get(key)
+                if made_from is None or made_from == source.entries[key].value or \
+                        reference_problem(made_from, entry.value):
+                    problems.append(Problem(entry.file, entry.line, key, differs))
+                else:  # the source's calls or links changed since: not the translation's fault
+                    kept_back.add(key)
+                    warnings.append(Problem(
+                        entry.file, entry.line, key,
+                        f"outdated translation withheld (shown in {structure.source_locale!r} "
+                        f"until translated again): the source's footnote calls or links "
+                        f"changed since; {differs}"))
+        withheld[locale] = frozenset(kept_back)
         documents = raw.bundles.get(locale, {})
         if (settings := documents.get(LOCALE_SETTINGS)) is not None:
             for index, other in enumerate(bundle.fallback):
@@ -411,9 +433,10 @@ def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, 
         if (record := documents.get(TRANSLATED_FROM)) is not None:
             for key in bundle.translated_from:
                 if key not in bundle.entries and wording(locale, key) not in troubled:
-                    stale.append(record.problem(
-                        (key,), f"stale record: this locale has no translation of the key; "
-                                f"'mgi-report i18n prune --locale {locale}' removes it"))
+                    warnings.append(record.problem(
+                        (key,), "stale record: this locale has no translation of the key; "
+                                + prune.format(locale)))
+    return withheld
 
 
 def _references(kind: str, doc: YamlDocument, structure: Structure,
@@ -434,7 +457,8 @@ def _references(kind: str, doc: YamlDocument, structure: Structure,
         present = [k for k in data if k not in COUNTRY_WORDING]
         for rid in present:
             if rid not in structure.reports:
-                yield doc.problem((rid,), unknown("report type", str(rid), reports))
+                if is_source:  # a translation's is stale (told with its keys)
+                    yield doc.problem((rid,), unknown("report type", str(rid), reports))
                 continue
             report = data[rid]
             if not isinstance(report, dict):
@@ -465,17 +489,18 @@ def _stray_footnotes(text: str) -> Iterator[str]:
 
 
 def _ids(doc: YamlDocument, path: KeyPath, mapping: Mapping[str, Any], known: Any,
-         what: str, require_all: bool) -> Iterator[Problem]:
-    if not isinstance(mapping, Mapping):
+         what: str, is_source: bool) -> Iterator[Problem]:
+    """The source's ids must be the structure's, all of them; a translation's that are not
+    are stale (its keys are told as such, and removed by prune)."""
+    if not isinstance(mapping, Mapping) or not is_source:
         return
     known = list(known)
     for key in mapping:
         if key not in known:
             yield doc.problem((*path, key), unknown(what, str(key), known))
-    if require_all:
-        for key in known:
-            if key not in mapping:
-                yield doc.problem(path, f"missing {what} {key!r}")
+    for key in known:
+        if key not in mapping:
+            yield doc.problem(path, f"missing {what} {key!r}")
 
 
 def _leaves(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:

@@ -1,5 +1,5 @@
 """Removing what removals upstream left behind: translations of keys the source no longer
-has, and records of translations that are gone (``Project.stale``)."""
+has, and records of translations that are gone (stale, among ``Project.warnings``)."""
 
 from __future__ import annotations
 
