@@ -214,3 +214,23 @@ def test_a_strict_build_refuses_only_what_the_locales_it_builds_left_behind(
     status, _, err = run(capsys, "build", "--root", str(english_removed), "--strict",
                          "--locale", "en", "--format", "html", "--out", str(tmp_path / "out"))
     assert status == 0, err
+
+
+def test_prune_keeps_the_comment_that_introduces_what_follows_the_removed_passage(
+        project_copy: Path) -> None:
+    german = project_copy / "content/de/kaz.yaml"
+    text = german.read_text(encoding="utf-8")
+    text = text.replace("    p3: >-\n      Diese Länder", "    # about p3\n    p3: >-\n"
+                        "      Diese Länder", 1)
+    german.write_text(text.replace("  footnotes:\n", "  # about the footnotes\n  footnotes:\n",
+                                   1), encoding="utf-8")
+    english = project_copy / "content/en/kaz.yaml"
+    text = english.read_text(encoding="utf-8")
+    start = text.index("    p3: >-\n      This country snapshot")
+    english.write_text(text[:start] + text[text.index("  footnotes:", start):],
+                       encoding="utf-8")
+    result = prune_translations(project_copy, "de")
+    assert [key for key, _ in result.translations] == ["kaz.snapshot.introduction.p3"]
+    after = german.read_text(encoding="utf-8")
+    assert "# about p3" not in after
+    assert "  # about the footnotes\n  footnotes:\n" in after
