@@ -128,3 +128,58 @@ def test_segmenting_refuses_a_translation_with_another_number_of_paragraphs(
     assert (problem.file, problem.key) == ("content/de/kaz.yaml", "kaz.snapshot.disclaimer")
     assert "2 paragraphs, the source has 1" in problem.message
     assert (project_copy / "content/en/kaz.yaml").read_bytes() == before
+
+
+def test_a_translation_still_written_as_a_list_takes_the_ids_its_source_has_already(
+        project_copy: Path, edit: Edit) -> None:
+    edit("content/en/kaz.yaml", "  disclaimer:\n    p1: >-", "  disclaimer:\n    main: >-")
+    edit("content/de/kaz.yaml", "  disclaimer:\n    p1: >-", "  disclaimer:\n    - >-")
+    edit("content/de/translated_from.yaml", "kaz.snapshot.disclaimer.p1: ",
+         "kaz.snapshot.disclaimer:\n  - ")
+    segment_paragraphs(project_copy)
+    project = load_project(project_copy)
+    assert "kaz.snapshot.disclaimer.main" in project.bundles["de"].entries
+    (german,) = translation_status(project, ["de"])
+    assert german.outdated_keys == () and "kaz.snapshot.disclaimer.main" not in \
+        german.missing_keys
+
+
+def test_segmenting_keeps_the_comments_between_paragraphs(project_copy: Path,
+                                                          edit: Edit) -> None:
+    for locale in ("en", "de", "ru"):
+        edit(f"content/{locale}/kaz.yaml", "  introduction:\n    p1: >-",
+             "  introduction:\n    - >-")
+        edit(f"content/{locale}/kaz.yaml", "    p2: >-", "    # the second paragraph\n    - >-")
+        edit(f"content/{locale}/kaz.yaml", "    p3: >-", "    - >-")
+    for locale in ("de", "ru"):
+        records = project_copy / f"content/{locale}/translated_from.yaml"
+        text = records.read_text(encoding="utf-8")
+        for number in (1, 2, 3):
+            prefix = "kaz.snapshot.introduction:\n  - " if number == 1 else "  - "
+            text = text.replace(f"kaz.snapshot.introduction.p{number}: ", prefix)
+        records.write_text(text, encoding="utf-8")
+    segment_paragraphs(project_copy)
+    text = (project_copy / "content/de/kaz.yaml").read_text(encoding="utf-8")
+    assert "    # the second paragraph\n    p2: >-\n" in text
+    (german,) = translation_status(load_project(project_copy), ["de"])
+    assert german.outdated_keys == ()
+
+
+def test_segmenting_a_project_with_a_broken_file_names_it_and_changes_nothing(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/en/kaz.yaml", "  disclaimer:\n    p1: >-", "  disclaimer:\n    - >-")
+    edit("content/ru/kaz.yaml", "partner: ", "partner: [")
+    before = (project_copy / "content/en/kaz.yaml").read_bytes()
+    assert main(["i18n", "segment", "--root", str(project_copy)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("content/ru/kaz.yaml:") and "YAML syntax error" in line
+    assert (project_copy / "content/en/kaz.yaml").read_bytes() == before
+
+
+def test_a_translation_record_written_as_a_list_is_answered_with_the_same_hint(
+        project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
+    edit("content/de/translated_from.yaml", "kaz.snapshot.disclaimer.p1: ",
+         "kaz.snapshot.disclaimer:\n  - ")
+    assert main(["check", "--root", str(project_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "content/de/translated_from.yaml:" in err and "mgi-report i18n segment" in err

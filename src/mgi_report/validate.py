@@ -160,6 +160,11 @@ def _explain(doc: YamlDocument, path: KeyPath,
         yield doc.problem(path, "expected paragraphs each under an id (p1: …, p2: …), got a "
                                 "list; 'mgi-report i18n segment' gives every list of a "
                                 "project its ids")
+    elif kind == "type" and isinstance(instance, list) and \
+            doc.file.endswith(f"/{TRANSLATED_FROM}.yaml"):
+        yield doc.problem(path, "expected the source text a translation was made from, got a "
+                                "list (a record written before paragraph ids); 'mgi-report "
+                                "i18n segment' gives every paragraph its own")
     elif kind == "type":
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         yield doc.problem(path, f"expected {_article(expected)}, got {_typename(instance)}")
