@@ -236,6 +236,7 @@ def test_a_problem_does_not_hide_another(project_copy: Path, edit: Edit,
 @pytest.mark.parametrize(("old", "new"), [
     ("language: en\n", "language: english\n"),  # the schema's pattern, and Babel's
     ("code: kaz\n", "code: [kaz\n"),  # unreadable, yet the bundles of 'kaz' are not strays
+    ("code: kaz\n", "code: kazz\n"),  # not a code, so not one that differs from the file's
 ])
 def test_a_problem_is_told_once_however_many_checks_see_it(
         project_copy: Path, edit: Edit, capsys: pytest.CaptureFixture[str], old: str,
@@ -270,3 +271,14 @@ def test_a_key_yaml_reads_as_something_else_than_text_is_refused(
     assert check(capsys, project_copy) == (2, [
         f"content/de/kaz.yaml:{line}: the key {written!r} is read by YAML as {read_as}, not "
         f"as text: quote it ('{written}') or give it a name that begins with a letter"])
+
+
+def test_missing_findings_are_told_once_not_once_per_domain(
+        project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    english = project_copy / "content/en/kaz.yaml"
+    text = english.read_text(encoding="utf-8")
+    english.write_text(text[:text.index("  findings:\n")] + text[text.index("profile:\n"):],
+                       encoding="utf-8")
+    status, lines = check(capsys, project_copy)
+    assert (status, len(lines)) == (2, 1) and lines[0].endswith("snapshot: missing key "
+                                                               "'findings'"), lines

@@ -269,7 +269,7 @@ def _country(stem: str, doc: YamlDocument, structure: Structure,
     found = _schema_problems(doc, _schema("country"))
     shape_told = {problem.key for problem in found}
     data = doc.data if isinstance(doc.data, dict) else {}
-    if isinstance(code := data.get("code"), str) and code != stem:
+    if isinstance(code := data.get("code"), str) and code != stem and "code" not in shape_told:
         found.append(doc.problem(("code",), f"code {code!r} does not match the "
                                             f"file name {stem!r}"))
     for g, group in _items(data, "sources"):
@@ -468,8 +468,9 @@ def _references(kind: str, doc: YamlDocument, structure: Structure,
             report = data[rid]
             if not isinstance(report, dict):
                 continue
-            yield from _ids(doc, (rid, "findings"), report.get("findings", {}),
-                            structure.domains, "domain", is_source)
+            if "findings" in report:  # else the schema tells it missing, once
+                yield from _ids(doc, (rid, "findings"), report["findings"],
+                                structure.domains, "domain", is_source)
             notes = report.get("footnotes", {})
             if not isinstance(notes, dict):
                 continue  # which calls it defines is not known
