@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap
+
 from ..errors import UsageError
 from ..paths import ProjectPaths
 from ..publish import transaction
@@ -67,12 +69,34 @@ def _loaded(documents: dict[str, Any], folder: Path, stem: str) -> Any:
 
 
 def _delete(document: Any, path: list[str]) -> None:
-    """Remove the value at ``path``, and the mappings it leaves empty."""
+    """Remove the value at ``path``, and the mappings it leaves empty. The comment lines
+    after it stay, after what now comes before them: in YAML a comment goes before what it
+    describes, and ruamel keeps such lines with the value above them."""
     parents = [document]
     for part in path[:-1]:
         parents.append(parents[-1][part])
-    del parents[-1][path[-1]]
-    for parent, part in zip(reversed(parents[:-1]), reversed(path[:-1]), strict=True):
-        if parent[part]:
-            break
-        del parent[part]
+    level = len(path) - 1
+    comment = _comment_after(parents[level], path[level])
+    while level > 0 and len(parents[level]) == 1:  # its only key: it goes too
+        level -= 1
+        comment = comment or _comment_after(parents[level], path[level])
+    mapping, key = parents[level], path[level]
+    keys = list(mapping)
+    before = keys[keys.index(key) - 1] if keys.index(key) > 0 else None
+    del mapping[key]
+    if comment is not None and before is not None:
+        _attach_after(mapping, before, comment)
+
+
+def _comment_after(mapping: Any, key: str) -> Any:
+    """The comment lines ruamel keeps after ``mapping[key]``'s value, if any."""
+    slots = mapping.ca.items.get(key) if isinstance(mapping, CommentedMap) else None
+    return slots[2] if slots and len(slots) > 2 else None
+
+
+def _attach_after(mapping: CommentedMap, key: str, comment: Any) -> None:
+    value = mapping[key]
+    if isinstance(value, CommentedMap) and value:
+        _attach_after(value, list(value)[-1], comment)
+    else:
+        mapping.ca.items.setdefault(key, [None, None, None, None])[2] = comment
