@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,15 @@ class Versions:
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(workspace(out), ignore_errors=True)
         shutil.copytree(self.pristine, out)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Counting a run's changes needs a user cache no other process writes to meanwhile
+    (another test run on the machine would make an entry appear or go between runs)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture(scope="module")
