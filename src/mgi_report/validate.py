@@ -133,8 +133,10 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 def unknown(what: str, name: str, known: list[str]) -> str:
-    """``unknown domain 'crisis' (did you mean 'crises'?) (known: …)``"""
-    return f"unknown {what} {name!r}{did_you_mean(name, known)} (known: {', '.join(known)})"
+    """``unknown domain 'crisis' (did you mean 'crises'?) (structure.yaml has: …)``: the
+    structure names them, and may be the file that is misspelt."""
+    return (f"unknown {what} {name!r}{did_you_mean(name, known)} (structure.yaml has: "
+            f"{', '.join(known)})")
 
 
 def _explain(doc: YamlDocument, path: KeyPath,
