@@ -419,6 +419,12 @@ REFUSED = {
                    '</unit>\n'),
         "5: kaz.country: a second unit for this key (the first is at line 4): one unit per "
         "content key"),
+    "an encoding other than UTF-8 and UTF-16": (
+        xliff_file().replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'),
+        "1: encoding 'ISO-8859-1': XLIFF files are read as UTF-8 or UTF-16"),
+    "UTF-16 declared, UTF-8 written": (
+        xliff_file().replace('encoding="UTF-8"', "encoding='utf-16'"),
+        "1: encoding 'utf-16' declared, but the file is UTF-8"),
     "an entity": ('<?xml version="1.0"?>\n<!DOCTYPE xliff [<!ENTITY boom "boom">]>\n'
                   + xliff_file().split("\n", 1)[1].replace("Kasachstan", "&boom;"),
                   "2: a DOCTYPE: XLIFF has none, and no DTD or entity is read"),
@@ -444,6 +450,42 @@ def test_a_broken_or_foreign_xliff_file_is_refused_in_one_line_at_its_line(
     before = snapshot(project_copy / "content")
     status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(path))
     assert (status, err) == (2, [f"{path}:{message}"])
+    assert snapshot(project_copy / "content") == before
+
+
+@pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
+def test_a_file_in_utf_16_or_with_a_byte_order_mark_imports_as_in_utf_8(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        codec: str) -> None:
+    """As XLIFF tools write them: UTF-16 declared, with a byte order mark (utf-16) or
+    without (then ``<?xml`` says the byte order); UTF-8 with a byte order mark."""
+    data = translated_as(export_xliff(load_project(project_copy), "de"), "kaz.country",
+                         "Kasachstan (Қазақстан)")
+    if codec.startswith("utf-16"):
+        data = data.replace(b'encoding="UTF-8"', b'encoding="UTF-16"')
+    path = written(tmp_path, data.decode("utf-8").encode(codec), "upload.xml")
+    assert run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(path)) == \
+        (0, ["wrote content/de/kaz.yaml", "wrote content/de/translated_from.yaml"])
+    assert load_project(project_copy).bundles["de"].entries["kaz.country"].value == \
+        "Kasachstan (Қазақстан)"
+
+
+@pytest.mark.parametrize(("codec", "declared", "message"), [
+    ("utf-8", "ISO-8859-1", "encoding 'ISO-8859-1': XLIFF files are read as UTF-8 or UTF-16"),
+    ("utf-32", "UTF-32", "the file is UTF-32: XLIFF files are read as UTF-8 or UTF-16"),
+    ("utf-16-be", "UTF-8", "encoding 'UTF-8' declared, but the file is UTF-16 (big-endian)"),
+])
+def test_an_export_in_another_encoding_is_refused_not_imported_garbled(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], codec: str,
+        declared: str, message: str) -> None:
+    """Read as its declaration says, a UTF-8 export declared ISO-8859-1 would import every
+    translation with a non-ASCII letter as mojibake."""
+    data = export_xliff(load_project(project_copy), "de").replace(
+        b'encoding="UTF-8"', f'encoding="{declared}"'.encode())
+    path = written(tmp_path, data.decode("utf-8").encode(codec))
+    before = snapshot(project_copy / "content")
+    status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(path))
+    assert (status, err) == (2, [f"{path}:1: {message}"])
     assert snapshot(project_copy / "content") == before
 
 

@@ -37,7 +37,8 @@ source) in their ``order``, each inline code replaced by its original data, ``<m
 lacks one of its source's codes, has one twice or adds one is refused naming the unit, as
 is one the content rules refuse (the footnote calls and links of the source, no control
 character). Reading is bounded and closed (at most 8 MiB, no DTD, no entity, no network)
-and its errors are one line each at the file's line: XML that is not well formed, another
+and its errors are one line each at the file's line: an encoding other than UTF-8 and
+UTF-16 (or one the bytes are not in), XML that is not well formed, another
 root or namespace (XLIFF 1.2), another version than 2.0 or 2.1, a srcLang that is not the
 project's source language, a trgLang Babel does not know, two units for one key, a key the
 source does not have.
@@ -79,6 +80,23 @@ CODE = re.compile(rf"(?P<call>{FOOTNOTE_REF.pattern})"
                   r"[ \t]*\))")
 #: Elements holding only other elements: indented for reading; never a source or target.
 STRUCTURE = {"xliff", "file", "unit", "notes", "originalData", "segment"}
+#: The encodings an XLIFF file is read in, as its XML declaration may name them (XLIFF
+#: tools write UTF-8, a few UTF-16): by their Python codec, and the byte order they need.
+ENCODINGS = {"UTF-8": ("utf-8", ""), "UTF-16": ("utf-16", ""),
+             "UTF-16LE": ("utf-16-le", "utf-16-le"), "UTF-16BE": ("utf-16-be", "utf-16-be")}
+#: How the first bytes of a file say its encoding, as libxml2 reads them (XML 1.0, appendix
+#: F): a byte order mark, or ``<?`` in UTF-16 without one. UTF-32 and EBCDIC are not read.
+SIGNATURES = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"),
+              (b"\x00\x00\x00<", "UTF-32"), (b"<\x00\x00\x00", "UTF-32"),
+              (b"\x00\x00<\x00", "UTF-32"), (b"\x00<\x00\x00", "UTF-32"),
+              (b"Lo\xa7\x94", "EBCDIC"), (b"\xef\xbb\xbf", "utf-8"),
+              (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+              (b"\x00<\x00?", "utf-16-be"), (b"<\x00?\x00", "utf-16-le"))
+#: How a problem names the encoding the bytes are in.
+SHOWN_CODECS = {"utf-8": "UTF-8", "utf-16-le": "UTF-16 (little-endian)",
+                "utf-16-be": "UTF-16 (big-endian)"}
+#: The encoding an XML declaration names (its pseudo-attributes hold no ``>``).
+ENCODING_DECLARED = re.compile(r"\bencoding\s*=\s*([\"'])([^\"'>]*)\1")
 
 
 def _tag(name: str) -> str:
@@ -87,13 +105,14 @@ def _tag(name: str) -> str:
 
 def is_xliff(path: Path) -> bool:
     """Whether ``path`` is read as XLIFF: its extension says so (.xlf, .xliff), or, for
-    another, its first character other than a space or byte order mark is ``<``."""
+    another, its first character other than a space or byte order mark is ``<`` (in UTF-8
+    or UTF-16)."""
     if path.suffix.lower() in SUFFIXES:
         return True
     if path.suffix.lower() in (".po", ".pot"):
         return False
     head = read_regular(path, str(path), MAX_XLIFF_BYTES)[:1024]
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    return head.lstrip(b"\xef\xbb\xbf\xfe\xff\x00 \t\r\n").startswith(b"<")
 
 
 # Export.
@@ -269,7 +288,37 @@ def _problem(where: str, line: int, message: str, key: str = "", column: int = 0
     return InputError([Problem(where, line, key, message, column)])
 
 
+def _encoding(data: bytes, where: str) -> str:
+    """The codec ``data`` is read with, as libxml2 reads it: UTF-8, or UTF-16 with a byte
+    order mark or ``<?`` at its start; bad input (at line 1) for a file in another encoding
+    or whose XML declaration names another, or names one its bytes are not in."""
+    found = next((codec for start, codec in SIGNATURES if data.startswith(start)), "utf-8")
+    if found in ("UTF-32", "EBCDIC"):
+        raise _problem(where, 1, f"the file is {found}: XLIFF files are read as UTF-8 or "
+                                 "UTF-16")
+    text = data.decode(found, errors="replace").lstrip("\ufeff")
+    if not re.match(r"<\?xml\s", text):
+        return found
+    declaration = text[:text.find(">") + 1 or len(text)]
+    named = ENCODING_DECLARED.search(declaration)
+    if named is None:
+        if "encoding" in declaration.lower():
+            raise _problem(where, 1, "an XML declaration whose encoding is not read: XLIFF "
+                                     "files are read as UTF-8 or UTF-16")
+        return found
+    name = named[2]
+    if name.upper() not in ENCODINGS:
+        raise _problem(where, 1, f"encoding {name!r}: XLIFF files are read as UTF-8 or "
+                                 "UTF-16")
+    codec, order = ENCODINGS[name.upper()]
+    if not found.startswith(codec) or (order and order != found):
+        raise _problem(where, 1, f"encoding {name!r} declared, but the file is "
+                                 f"{SHOWN_CODECS[found]}")
+    return found
+
+
 def _parse(data: bytes, where: str) -> etree._Element:
+    _encoding(data, where)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, collect_ids=False)
     try:
