@@ -12,7 +12,10 @@ line at its unit, with nothing written.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from functools import cache
 from io import BytesIO
@@ -25,6 +28,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from translate.storage.xliff2 import Xliff2File
 
+import mgi_report
 from conftest import ROOT, copy_project, run_cli
 from faults import snapshot
 from mgi_report import load_project
@@ -35,6 +39,7 @@ from mgi_report.translate import (
     import_xliff,
     translation_status,
 )
+from mgi_report.translate.xliff import ExternalLoad, xml_parser
 
 Edit = Callable[[str, str, str], Path]
 XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
@@ -428,6 +433,13 @@ REFUSED = {
     "an entity": ('<?xml version="1.0"?>\n<!DOCTYPE xliff [<!ENTITY boom "boom">]>\n'
                   + xliff_file().split("\n", 1)[1].replace("Kasachstan", "&boom;"),
                   "2: a DOCTYPE: XLIFF has none, and no DTD or entity is read"),
+    "an external parameter entity": (
+        '<?xml version="1.0"?>\n<!DOCTYPE xliff [<!ENTITY % p SYSTEM "file:///nowhere/p.dtd"> '
+        '%p;]>\n' + xliff_file().split("\n", 1)[1],
+        "2: a DOCTYPE: XLIFF has none, and no DTD or entity is read"),
+    "a DOCTYPE after a comment": (
+        xliff_file().replace("\n", '\n<!-- a note -->\n<!DOCTYPE xliff SYSTEM "x.dtd">\n', 1),
+        "3: a DOCTYPE: XLIFF has none, and no DTD or entity is read"),
     "targets in one place": (
         xliff_file(file='<unit id="kaz.country"><segment state="final"><source>Kazakh</source>'
                         '<target order="2">Kasach</target></segment><segment state="final">'
@@ -487,6 +499,65 @@ def test_an_export_in_another_encoding_is_refused_not_imported_garbled(
     status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(path))
     assert (status, err) == (2, [f"{path}:1: {message}"])
     assert snapshot(project_copy / "content") == before
+
+
+SECRET = "mgi-secret-7f3a"
+
+
+@pytest.mark.parametrize(("entity", "codec"), [
+    ("/dev/zero", "utf-8"), ("/dev/zero", "utf-16"), ("a FIFO", "utf-8"),
+    ("a readable file", "utf-8"), ("a readable file", "utf-16"), ("a missing file", "utf-8")])
+def test_an_external_entity_is_never_read_and_the_import_returns_at_once(
+        project_copy: Path, tmp_path: Path, entity: str, codec: str) -> None:
+    """A DOCTYPE is refused before libxml2 reads the file: an external parameter entity
+    naming a device, a FIFO or a file is never opened (the import would read /dev/zero
+    for ever, wait on the FIFO for ever, load the file), and the answer is the same
+    whether the file exists or not."""
+    target = {"/dev/zero": Path("/dev/zero"), "a FIFO": tmp_path / "pipe",
+              "a readable file": tmp_path / "secret.txt",
+              "a missing file": tmp_path / "missing.txt"}[entity]
+    if entity == "a FIFO":
+        os.mkfifo(target)
+    (tmp_path / "secret.txt").write_text(f"{SECRET}\n", encoding="utf-8")
+    head, body = export_xliff(load_project(project_copy), "de").decode("utf-8").split("\n", 1)
+    text = f"{head}\n<!DOCTYPE xliff [<!ENTITY % p SYSTEM \"{target.as_uri()}\"> %p;]>\n{body}"
+    if codec == "utf-16":
+        text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    path = written(tmp_path, text.encode(codec))
+    before = snapshot(project_copy / "content")
+    environment = {**os.environ, "PYTHONPATH": str(Path(mgi_report.__file__).parents[1])}
+    done = subprocess.run([sys.executable, "-m", "mgi_report", "i18n", "import", "--root",
+                           str(project_copy), str(path)], capture_output=True, text=True,
+                          timeout=60, env=environment, stdin=subprocess.DEVNULL, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2, "", f"{path}:2: a DOCTYPE: XLIFF has none, and no DTD or entity is read\n")
+    assert SECRET not in done.stderr
+    assert snapshot(project_copy / "content") == before
+
+
+@pytest.mark.parametrize("doctype", [
+    '<!DOCTYPE xliff [<!ENTITY % p SYSTEM "{uri}"> %p;]>',
+    '<!DOCTYPE xliff SYSTEM "{uri}">',
+    '<!DOCTYPE xliff [<!ENTITY e SYSTEM "{uri}">]>',
+])
+@pytest.mark.parametrize("exists", [True, False])
+def test_the_xliff_parser_itself_refuses_every_external_load(
+        tmp_path: Path, doctype: str, exists: bool) -> None:
+    """Behind the refusal of any DOCTYPE: were one parsed, its resolver would refuse to open
+    the parameter entity or external subset it names, existing or not (an external general
+    entity is not even asked for: it stays a reference), and nothing of it is read."""
+    dtd = tmp_path / "secret.dtd"
+    if exists:
+        dtd.write_text(f'<!ENTITY e "{SECRET}">\n', encoding="utf-8")
+    data = (f'<?xml version="1.0"?>\n{doctype.format(uri=dtd.as_uri())}\n'
+            '<xliff>&e;</xliff>').encode()
+    if "ENTITY e" in doctype:
+        root = etree.fromstring(data, xml_parser())
+        assert etree.tostring(root) == b"<xliff>&e;</xliff>"
+        return
+    with pytest.raises(ExternalLoad) as refused:
+        etree.fromstring(data, xml_parser())
+    assert str(refused.value) == dtd.as_uri()
 
 
 def test_a_unit_for_a_key_the_source_no_longer_has_is_skipped_with_a_warning(

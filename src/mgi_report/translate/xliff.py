@@ -36,8 +36,9 @@ source) in their ``order``, each inline code replaced by its original data, ``<m
 ``<sm>``/``<em>`` annotations by their content, ``<cp>`` by its character. A target that
 lacks one of its source's codes, has one twice or adds one is refused naming the unit, as
 is one the content rules refuse (the footnote calls and links of the source, no control
-character). Reading is bounded and closed (at most 8 MiB, no DTD, no entity, no network)
-and its errors are one line each at the file's line: an encoding other than UTF-8 and
+character). Reading is bounded and closed (at most 8 MiB, no DTD, no entity, no network:
+a DOCTYPE is refused before libxml2 reads the file, and its resolver refuses every external
+load) and its errors are one line each at the file's line: an encoding other than UTF-8 and
 UTF-16 (or one the bytes are not in), XML that is not well formed, another
 root or namespace (XLIFF 1.2), another version than 2.0 or 2.1, a srcLang that is not the
 project's source language, a trgLang Babel does not know, two units for one key, a key the
@@ -95,6 +96,7 @@ SIGNATURES = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"),
 #: How a problem names the encoding the bytes are in.
 SHOWN_CODECS = {"utf-8": "UTF-8", "utf-16-le": "UTF-16 (little-endian)",
                 "utf-16-be": "UTF-16 (big-endian)"}
+DOCTYPE = "a DOCTYPE: XLIFF has none, and no DTD or entity is read"
 #: The encoding an XML declaration names (its pseudo-attributes hold no ``>``).
 ENCODING_DECLARED = re.compile(r"\bencoding\s*=\s*([\"'])([^\"'>]*)\1")
 
@@ -317,20 +319,55 @@ def _encoding(data: bytes, where: str) -> str:
     return found
 
 
-def _parse(data: bytes, where: str) -> etree._Element:
-    _encoding(data, where)
+class ExternalLoad(Exception):
+    """libxml2 asked for something outside the file (a DTD, an external entity)."""
+
+
+class _RefuseExternal(etree.Resolver):  # type: ignore[misc]
+    """Refuses every load libxml2 asks for, before anything is opened: a file, a device, a
+    FIFO or an address alike."""
+
+    def resolve(self, url: str, public_id: str | None, context: object) -> object:
+        raise ExternalLoad(url)
+
+
+def xml_parser() -> etree.XMLParser:
+    """The parser XLIFF is read with: no DTD, no entity, no network, no huge tree, and a
+    resolver that refuses every external load (behind the refusal of any DOCTYPE before
+    libxml2 reads a byte, :func:`_refuse_doctype`)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, collect_ids=False)
+    parser.resolvers.add(_RefuseExternal())
+    return parser
+
+
+def _refuse_doctype(data: bytes, where: str) -> None:
+    """Bad input at its line for a DOCTYPE anywhere in ``data``, in any encoding a file is
+    read in: before libxml2 reads the file, so that no parameter entity or external subset
+    is ever opened (a DOCTYPE in a comment or CDATA section is refused too)."""
+    lowered = data.lower()
+    for codec in SHOWN_CODECS:
+        at = lowered.find("<!doctype".encode(codec))
+        if at >= 0:
+            line = data[:at].decode(codec, errors="replace").count("\n") + 1
+            raise _problem(where, line, DOCTYPE)
+
+
+def _parse(data: bytes, where: str) -> etree._Element:
+    _encoding(data, where)
+    _refuse_doctype(data, where)
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (exc.lineno or 0, 0)
         message = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
         raise _problem(where, line or 0, f"not well-formed XML: {message}",
                        column=column) from None
-    if root.getroottree().docinfo.doctype:
-        line = data[:data.find(b"<!DOCTYPE")].count(b"\n") + 1
-        raise _problem(where, line, "a DOCTYPE: XLIFF has none, and no DTD or entity is read")
+    except ExternalLoad as exc:  # not met: every DOCTYPE is refused before
+        raise _problem(where, 0, f"refers to {str(exc)[:200]!r} outside the file: no DTD or "
+                                 "entity is read, nothing is fetched") from None
+    if root.getroottree().docinfo.doctype:  # not met either
+        raise _problem(where, 0, DOCTYPE)
     return root
 
 
