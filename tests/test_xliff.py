@@ -399,6 +399,12 @@ def xliff_file(body: str = "", *, root: str = "", file: str = "") -> str:
             f'<file id="f1">\n{file or unit}\n{body}</file>\n</xliff>\n')
 
 
+def one_unit(target: str) -> str:
+    """The unit for kaz.country, final, with ``target``."""
+    return (f'<unit id="kaz.country"><segment state="final"><source>Kazakhstan</source>'
+            f'{target}</segment></unit>')
+
+
 REFUSED = {
     "not well-formed": (xliff_file("<unit id='x'><segment>\n</unit>"),
                         "6:8: not well-formed XML: Opening and ending tag mismatch: segment "
@@ -445,6 +451,25 @@ REFUSED = {
                         '<target order="2">Kasach</target></segment><segment state="final">'
                         '<source>stan</source><target>stan</target></segment></unit>'),
         "4: kaz.country: target order '2' is not a free position among the unit's segments"),
+    "a surrogate as a code point": (
+        xliff_file(file=one_unit('<target>Kasachstan<cp hex="D800"/></target>')),
+        "4: kaz.country: <cp hex='D800'> is not a character"),
+    "a code point beyond U+10FFFF": (
+        xliff_file(file=one_unit('<target>Kasachstan<cp hex="110000"/></target>')),
+        "4: kaz.country: <cp hex='110000'> is not a character"),
+    "a code point not in hexadecimal digits": (
+        xliff_file(file=one_unit('<target>Kasachstan<cp hex="0x41"/></target>')),
+        "4: kaz.country: <cp hex='0x41'> is not a character"),
+    "an order in superscript digits": (
+        xliff_file(file=one_unit('<target order="²">Kasachstan</target>')),
+        "4: kaz.country: target order '²' is not a free position among the unit's segments"),
+    "an order in Arabic-Indic digits": (
+        xliff_file(file=one_unit('<target order="\u0661">Kasachstan</target>')),
+        "4: kaz.country: target order '\u0661' is not a free position among the unit's segments"),
+    "an order of 5000 digits": (
+        xliff_file(file=one_unit(f'<target order="{"1" * 5000}">Kasachstan</target>')),
+        "4: kaz.country: target order '11111111111111111111…' is not a free position among "
+        "the unit's segments"),
     "an unknown inline element": (
         xliff_file(file='<unit id="kaz.country"><segment state="final"><source>Kazakhstan'
                         '</source><target>Kasachstan<b xmlns="">!</b></target></segment>'
@@ -626,8 +651,8 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, by
 
 PAYLOADS = st.sampled_from(["", " ", "<ph id='1' dataRef='d1'/>", "<ph id='1'/>", "&amp;",
                             "<pc id='9'>x</pc>", "<mrk id='m'>y</mrk>", "<cp hex='zz'/>",
-                            "<cp hex='0085'/>", "Nein", "12:30", "\u202e", "[^mgi]",
-                            "[a](javascript:x)", "<sc id='2' dataRef='d1'/>"])
+                            "<cp hex='0085'/>", "<cp hex='D800'/>", "Nein", "12:30", "\u202e",
+                            "[^mgi]", "[a](javascript:x)", "<sc id='2' dataRef='d1'/>"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[

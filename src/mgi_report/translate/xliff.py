@@ -33,7 +33,9 @@ its state is ``translated``, ``reviewed`` or ``final`` (no state means ``initial
 source (what the translator saw) is recorded as what the translation was made from. The
 target is the text of its segments and ignorables (an ignorable without target keeps its
 source) in their ``order``, each inline code replaced by its original data, ``<mrk>`` and
-``<sm>``/``<em>`` annotations by their content, ``<cp>`` by its character. A target that
+``<sm>``/``<em>`` annotations by their content, ``<cp>`` by its character (a surrogate, a
+code point above 10FFFF or one not in hexadecimal digits is refused; an ``order`` is ASCII
+digits). A target that
 lacks one of its source's codes, has one twice or adds one is refused naming the unit, as
 is one the content rules refuse (the footnote calls and links of the source, no control
 character). Reading is bounded and closed (at most 8 MiB, no DTD, no entity, no network:
@@ -401,6 +403,11 @@ def read_xliff(data: bytes, where: str, source_locale: str) -> ReadXliff:
     return ReadXliff(offers, written, declared, line)
 
 
+def _shown(value: str | None) -> str:
+    """An attribute's value as a problem shows it: quoted, its first 20 characters."""
+    return repr(value if value is None or len(value) <= 20 else value[:20] + "…")
+
+
 def _name(key: str) -> str:
     """How a problem names a unit: its id when that looks like a content key."""
     return key if CONTENT_KEY.fullmatch(key) else f"unit {key[:60]!r}"
@@ -449,12 +456,13 @@ class _Reading:
             if name == "sc" or child.get("isolated") == "yes":
                 codes.append(code)
             return self.original(child, "dataRef")
-        if name == "cp":
-            try:
-                return chr(int(child.get("hex", ""), 16))
-            except (ValueError, OverflowError):
-                self.problems.append(f"<cp hex={child.get('hex')!r}> is not a character")
-                return ""
+        if name == "cp":  # a character by its hexadecimal code point, not a surrogate
+            digits = child.get("hex", "")
+            point = int(digits, 16) if re.fullmatch("[0-9A-Fa-f]{1,8}", digits) else -1
+            if 0 <= point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF:
+                return chr(point)
+            self.problems.append(f"<cp hex={_shown(child.get('hex'))}> is not a character")
+            return ""
         if name == "mrk":
             return self.text(child, codes)
         if name in ("sm", "em"):
@@ -489,10 +497,10 @@ def _offer(unit: etree._Element) -> Offer:
                 kept[position] = sources[-1]
             continue
         order = target.get("order", str(position))
-        at = int(order) if order.isdigit() else 0
+        at = int(order) if re.fullmatch("[0-9]{1,9}", order) else 0  # ASCII digits only
         if at in targets or not 1 <= at <= len(parts):
-            reading.problems.append(f"target order {order!r} is not a free position among the "
-                                    "unit's segments")
+            reading.problems.append(f"target order {_shown(order)} is not a free position "
+                                    "among the unit's segments")
         targets[at] = reading.text(target, target_codes)
     for at, text in kept.items():
         if at in targets:
