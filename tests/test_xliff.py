@@ -425,6 +425,16 @@ REFUSED = {
     "a trgLang Babel does not know": (
         xliff_file(root=f'xmlns="{XLIFF}" version="2.1" srcLang="en" trgLang="xx"'),
         "2: trgLang: 'xx' is not a locale Babel knows; pass --locale"),
+    "an undetermined trgLang": (
+        xliff_file(root=f'xmlns="{XLIFF}" version="2.1" srcLang="en" trgLang="und"'),
+        "2: trgLang: 'und' is read by Babel as 'en_US', another language; pass --locale"),
+    "a trgLang with a deprecated language subtag": (
+        xliff_file(root=f'xmlns="{XLIFF}" version="2.1" srcLang="en" trgLang="iw"'),
+        "2: trgLang: 'iw' is read by Babel as 'he_IL', another language; pass --locale"),
+    "a regional trgLang where the project has the language": (
+        xliff_file(root=f'xmlns="{XLIFF}" version="2.1" srcLang="en" trgLang="de-DE"'),
+        "2: trgLang: this XLIFF file is for 'de_DE' (its trgLang); the project has 'de': "
+        "pass --locale de"),
     "two units for one key": (
         xliff_file('<unit id="kaz.country"><segment><source>Kazakhstan</source></segment>'
                    '</unit>\n'),
@@ -607,6 +617,30 @@ def test_a_file_for_another_language_is_refused_unless_forced(
     assert run_cli(capsys, "i18n", "import", "--root", str(project_copy), "--locale", "ru",
                    "--force", str(path))[0] == 0
     assert load_project(project_copy).bundles["ru"].entries["kaz.country"].value == "Kasachstan"
+
+
+def test_a_regional_trglang_goes_to_the_locale_of_that_name_or_else_of_its_language(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """CAT tools write de-AT or de-DE where the project has de: named with --locale de, the
+    file imports there without --force; once the project has de_AT, a de-AT file goes to
+    de_AT by itself, and into de only with --force."""
+    path = written(tmp_path, xliff_file(
+        root=f'xmlns="{XLIFF}" version="2.1" srcLang="en" trgLang="de-AT"',
+        file=one_unit("<target>Kasachstan (AT)</target>")).encode("utf-8"))
+    assert run_cli(capsys, "i18n", "import", "--root", str(project_copy), "--locale", "de",
+                   str(path))[0] == 0
+    assert load_project(project_copy).bundles["de"].entries["kaz.country"].value == \
+        "Kasachstan (AT)"
+    assert not (project_copy / "content/de_AT").exists()
+    assert run_cli(capsys, "i18n", "init", "--root", str(project_copy), "--locale",
+                   "de_AT")[0] == 0
+    assert run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(path))[0] == 0
+    assert load_project(project_copy).bundles["de_AT"].entries["kaz.country"].value == \
+        "Kasachstan (AT)"
+    status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), "--locale",
+                          "de", str(path))
+    assert (status, err) == (2, [f"{path}:2: trgLang: this XLIFF file is for 'de_AT' (its "
+                                 "trgLang), not 'de'; pass --force to import it anyway"])
 
 
 def test_a_file_larger_than_8_mib_is_refused_before_it_is_parsed(

@@ -27,24 +27,24 @@ the project and its checks and writing:
 * The bytes depend on the project alone (no date, no tool version): the same content
   exports the same file.
 
-Import (``read_xliff``) reads every unit into the offers the PO import reads messages
-into, then the same checks decide: a unit is imported when every segment has a target and
-its state is ``translated``, ``reviewed`` or ``final`` (no state means ``initial``); its
-source (what the translator saw) is recorded as what the translation was made from. The
-target is the text of its segments and ignorables (an ignorable without target keeps its
-source) in their ``order``, each inline code replaced by its original data, ``<mrk>`` and
+Import (``read_xliff``) reads every unit into the offers the PO import reads messages into,
+then the same checks decide: a unit is imported when every segment has a target and its
+state is ``translated``, ``reviewed`` or ``final`` (no state means ``initial``); its source
+(what the translator saw) is recorded as what the translation was made from. The target is
+the text of its segments and ignorables (an ignorable without target keeps its source) in
+their ``order``, each inline code replaced by its original data, ``<mrk>`` and
 ``<sm>``/``<em>`` annotations by their content, ``<cp>`` by its character (a surrogate, a
 code point above 10FFFF or one not in hexadecimal digits is refused; an ``order`` is ASCII
-digits). A target that
-lacks one of its source's codes, has one twice or adds one is refused naming the unit, as
-is one the content rules refuse (the footnote calls and links of the source, no control
-character). Reading is bounded and closed (at most 8 MiB, no DTD, no entity, no network:
-a DOCTYPE is refused before libxml2 reads the file, and its resolver refuses every external
-load) and its errors are one line each at the file's line: an encoding other than UTF-8 and
-UTF-16 (or one the bytes are not in), XML that is not well formed, another
-root or namespace (XLIFF 1.2), another version than 2.0 or 2.1, a srcLang that is not the
-project's source language, a trgLang Babel does not know, two units for one key, a key the
-source does not have.
+digits). A target that lacks one of its source's codes, has one twice or adds one is
+refused naming the unit, as is one the content rules refuse (the footnote calls and links
+of the source, no control character). Reading is bounded and closed (at most 8 MiB, no DTD,
+no entity, no network: a DOCTYPE is refused before libxml2 reads the file, and its resolver
+refuses every external load) and its errors are one line each at the file's line: an
+encoding other than UTF-8 and UTF-16 (or one the bytes are not in), XML that is not well
+formed, another root or namespace (XLIFF 1.2), another version than 2.0 or 2.1, a srcLang
+that is not the project's source language, a trgLang Babel does not know or reads as
+another language (``und`` as ``en_US``), a regional trgLang where the project has only its
+language, two units for one key, a key the source does not have.
 """
 
 from __future__ import annotations
@@ -280,12 +280,14 @@ def export_xliff(project: Project, locale: str, countries: Sequence[str] | None 
 @dataclass(frozen=True)
 class ReadXliff:
     """What an XLIFF file offers and the target language it names (as written, as Babel
-    reads it, and the line of its ``<xliff>``)."""
+    reads it, and the line of its ``<xliff>``); ``misread`` is what Babel makes of a tag
+    whose language it reads as another (``und`` as ``en_US``), then not ``declared``."""
 
     offers: list[Offer]
     written: str | None
     declared: str | None
     line: int
+    misread: str | None = None
 
 
 def _problem(where: str, line: int, message: str, key: str = "", column: int = 0) -> InputError:
@@ -396,11 +398,13 @@ def read_xliff(data: bytes, where: str, source_locale: str) -> ReadXliff:
                                     f"{bcp47(source_locale)!r}", "srcLang")
     written = root.get("trgLang")
     try:
-        declared = str(Locale.parse(written, sep="-")) if written else None
+        parsed = Locale.parse(written, sep="-") if written else None
     except (ValueError, TypeError, UnknownLocaleError):
-        declared = None
+        parsed = None
     offers = [_offer(unit) for unit in root.iter(_tag("unit"))]
-    return ReadXliff(offers, written, declared, line)
+    if parsed is not None and written and parsed.language != written.split("-")[0].lower():
+        return ReadXliff(offers, written, None, line, str(parsed))
+    return ReadXliff(offers, written, str(parsed) if parsed else None, line)
 
 
 def _shown(value: str | None) -> str:
@@ -541,8 +545,10 @@ def import_xliff(root: Path, xliff_file: Path, locale: str | None = None, *,
     :func:`.exchange.import_po` writes a PO's messages.
 
     The target is the file's ``trgLang`` unless ``locale`` says otherwise; a file made for
-    another language is refused unless ``force``. Nothing is written unless every unit to
-    import is acceptable.
+    another language is refused unless ``force``. A regional ``trgLang`` (``de-DE``, as CAT
+    tools write) is the project's locale of that name if it has one, else its locale of the
+    bare language (``de``), which is to be named with ``locale``. Nothing is written unless
+    every unit to import is acceptable.
     """
     from ..build import load_project
 
@@ -550,7 +556,31 @@ def import_xliff(root: Path, xliff_file: Path, locale: str | None = None, *,
     where = str(xliff_file)
     data = read_regular(xliff_file, where, MAX_XLIFF_BYTES)
     read = read_xliff(data, where, project.structure.source_locale)
-    target = target_locale(read.declared, read.written, locale, force,
+    if read.misread and not (locale and force):
+        hint = f"pass --force to import it into {locale!r} anyway" if locale else "pass --locale"
+        raise _problem(where, read.line, f"{read.written!r} is read by Babel as "
+                                         f"{read.misread!r}, another language; {hint}", "trgLang")
+    declared = read.declared
+    if declared and (bare := _language_locale(project, declared)):
+        if locale is None:
+            raise _problem(where, read.line, f"this XLIFF file is for {declared!r} (its "
+                                             f"trgLang); the project has {bare!r}: pass "
+                                             f"--locale {bare}", "trgLang")
+        if locale == bare:
+            declared = bare
+    target = target_locale(declared, read.written, locale, force,
                            Problem(where, read.line, "trgLang", ""), "this XLIFF file",
                            "its trgLang", "no trgLang")
     return import_offers(root, project, read.offers, target, where, "unit")
+
+
+def _language_locale(project: Project, declared: str) -> str | None:
+    """The project's translation locale of the language of ``declared`` (its script kept, if
+    any: ``zh_Hant`` for ``zh_Hant_TW``), when the project has not ``declared`` itself."""
+    if declared in project.bundles:
+        return None
+    parsed = Locale.parse(declared)
+    shorter = [f"{parsed.language}_{parsed.script}"] if parsed.script else []
+    return next((name for name in [*shorter, parsed.language]
+                 if name != declared and name in project.bundles
+                 and name != project.structure.source_locale), None)
