@@ -480,6 +480,31 @@ REFUSED = {
         xliff_file(file=one_unit(f'<target order="{"1" * 5000}">Kasachstan</target>')),
         "4: kaz.country: target order '11111111111111111111…' is not a free position among "
         "the unit's segments"),
+    "a unit outside a file": (
+        xliff_file().replace("</file>\n", "</file>\n<unit id='kaz.elsewhere'><segment state="
+                             "'final'><source>x</source><target>y</target></segment></unit>\n"),
+        "6: kaz.elsewhere: <unit> outside a <file>"),
+    "a unit inside a unit": (
+        xliff_file(file=one_unit("<target>Kasachstan</target>").replace(
+            "</unit>", "<unit id='kaz.inner'><segment><source>x</source></segment></unit></unit>")),
+        "4: kaz.inner: <unit> inside <unit>: a unit stands in a <file> or a <group>"),
+    "a unit inside an extension": (
+        xliff_file(file=f'<x:group xmlns:x="urn:example">{one_unit("")}</x:group>'),
+        "4: kaz.country: <unit> inside <x:group>: a unit stands in a <file> or a <group>"),
+    "a unit with an empty id": (
+        xliff_file(file=one_unit("<target>Kasachstan</target>").replace('id="kaz.country"',
+                                                                        'id=""')),
+        "4: a <unit> with no id: a unit's id is its content key"),
+    "a segment without source": (
+        xliff_file(file='<unit id="kaz.country"><segment state="final"><target>Kasachstan'
+                        '</target></segment></unit>'),
+        "4: kaz.country: a <segment> without <source>"),
+    "a segment with two targets": (
+        xliff_file(file=one_unit("<target>Kasachstan</target><target>Kasachien</target>")),
+        "4: kaz.country: a <segment> with 2 <target>s"),
+    "a unit without segment": (
+        xliff_file(file='<unit id="kaz.country"><notes><note>Kazakhstan</note></notes></unit>'),
+        "4: kaz.country: a <unit> without <segment>"),
     "an unknown inline element": (
         xliff_file(file='<unit id="kaz.country"><segment state="final"><source>Kazakhstan'
                         '</source><target>Kasachstan<b xmlns="">!</b></target></segment>'
@@ -593,6 +618,43 @@ def test_the_xliff_parser_itself_refuses_every_external_load(
     with pytest.raises(ExternalLoad) as refused:
         etree.fromstring(data, xml_parser())
     assert str(refused.value) == dtd.as_uri()
+
+
+PRETTY_PRINTED = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="en" trgLang="de">
+  <file id="f1"{space}>
+    <unit id="kaz.country">
+      <segment state="final">
+        <source>
+          Kazakhstan
+        </source>
+        <target>
+          Kasachstan (neu)
+        </target>
+      </segment>
+    </unit>
+  </file>
+</xliff>
+"""
+
+
+@pytest.mark.parametrize(("space", "translation", "source"), [
+    ("", "Kasachstan (neu)", "Kazakhstan"),
+    (' xml:space="default"', "Kasachstan (neu)", "Kazakhstan"),
+    (' xml:space="preserve"', "\n          Kasachstan (neu)\n        ",
+     "\n          Kazakhstan\n        "),
+])
+def test_a_pretty_printed_segment_loses_its_layout_unless_white_space_is_preserved(
+        project_copy: Path, tmp_path: Path, space: str, translation: str, source: str) -> None:
+    """Under xml:space="default" (XLIFF's default, as a CAT tool may write a file), the
+    line break and indentation at the start and end of a segment's source and target are
+    layout: the YAML gets the text, and the English it was made from is today's (not
+    outdated). xml:space="preserve" (the export's) keeps every character."""
+    path = written(tmp_path, PRETTY_PRINTED.format(space=space).encode("utf-8"))
+    assert import_xliff(project_copy, path).changed_keys == ("kaz.country",)
+    german = load_project(project_copy).bundles["de"]
+    assert german.entries["kaz.country"].value == translation
+    assert german.translated_from["kaz.country"] == source
 
 
 def test_a_unit_for_a_key_the_source_no_longer_has_is_skipped_with_a_warning(

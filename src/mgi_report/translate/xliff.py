@@ -30,21 +30,25 @@ the project and its checks and writing:
 Import (``read_xliff``) reads every unit into the offers the PO import reads messages into,
 then the same checks decide: a unit is imported when every segment has a target and its
 state is ``translated``, ``reviewed`` or ``final`` (no state means ``initial``); its source
-(what the translator saw) is recorded as what the translation was made from. The target is
-the text of its segments and ignorables (an ignorable without target keeps its source) in
-their ``order``, each inline code replaced by its original data, ``<mrk>`` and
-``<sm>``/``<em>`` annotations by their content, ``<cp>`` by its character (a surrogate, a
-code point above 10FFFF or one not in hexadecimal digits is refused; an ``order`` is ASCII
-digits). A target that lacks one of its source's codes, has one twice or adds one is
-refused naming the unit, as is one the content rules refuse (the footnote calls and links
-of the source, no control character). Reading is bounded and closed (at most 8 MiB, no DTD,
-no entity, no network: a DOCTYPE is refused before libxml2 reads the file, and its resolver
-refuses every external load) and its errors are one line each at the file's line: an
-encoding other than UTF-8 and UTF-16 (or one the bytes are not in), XML that is not well
-formed, another root or namespace (XLIFF 1.2), another version than 2.0 or 2.1, a srcLang
-that is not the project's source language, a trgLang Babel does not know or reads as
-another language (``und`` as ``en_US``), a regional trgLang where the project has only its
-language, two units for one key, a key the source does not have.
+(what the translator saw) is recorded as what the translation was made from. A unit stands
+in a ``<file>`` (in ``<group>`` or not), has an id and a segment; a segment or ignorable
+has one source and at most one target. Under ``xml:space="default"`` a run of white space
+holding a line break at the start or end of a segment's source or target is a tool's layout
+and dropped; ``preserve`` keeps it. The target is the text of its segments and ignorables
+(an ignorable without target keeps its source) in their ``order``, each inline code
+replaced by its original data, ``<mrk>`` and ``<sm>``/``<em>`` annotations by their
+content, ``<cp>`` by its character (a surrogate, a code point above 10FFFF or one not in
+hexadecimal digits is refused; an ``order`` is ASCII digits). A target that lacks one of
+its source's codes, has one twice or adds one is refused naming the unit, as is one the
+content rules refuse (the footnote calls and links of the source, no control character).
+Reading is bounded and closed (at most 8 MiB, no DTD, no entity, no network: a DOCTYPE is
+refused before libxml2 reads the file, and its resolver refuses every external load) and
+its errors are one line each at the file's line: an encoding other than UTF-8 and UTF-16
+(or one the bytes are not in), XML that is not well formed, another root or namespace
+(XLIFF 1.2), another version than 2.0 or 2.1, a srcLang that is not the project's source
+language, a trgLang Babel does not know or reads as another language (``und`` as
+``en_US``), a regional trgLang where the project has only its language, two units for one
+key, a key the source does not have.
 """
 
 from __future__ import annotations
@@ -98,6 +102,8 @@ SIGNATURES = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"),
 #: How a problem names the encoding the bytes are in.
 SHOWN_CODECS = {"utf-8": "UTF-8", "utf-16-le": "UTF-16 (little-endian)",
                 "utf-16-be": "UTF-16 (big-endian)"}
+#: XML's white space.
+SPACE = " \t\r\n"
 DOCTYPE = "a DOCTYPE: XLIFF has none, and no DTD or entity is read"
 #: The encoding an XML declaration names (its pseudo-attributes hold no ``>``).
 ENCODING_DECLARED = re.compile(r"\bencoding\s*=\s*([\"'])([^\"'>]*)\1")
@@ -401,10 +407,48 @@ def read_xliff(data: bytes, where: str, source_locale: str) -> ReadXliff:
         parsed = Locale.parse(written, sep="-") if written else None
     except (ValueError, TypeError, UnknownLocaleError):
         parsed = None
-    offers = [_offer(unit) for unit in root.iter(_tag("unit"))]
+    units = list(root.iter(_tag("unit")))
+    if problems := [problem for unit in units for problem in _shape(unit, root, where)]:
+        raise InputError(problems)
+    offers = [_offer(unit) for unit in units]
     if parsed is not None and written and parsed.language != written.split("-")[0].lower():
         return ReadXliff(offers, written, None, line, str(parsed))
     return ReadXliff(offers, written, str(parsed) if parsed else None, line)
+
+
+def _shape(unit: etree._Element, root: etree._Element, where: str) -> list[Problem]:
+    """What is wrong with where ``unit`` stands and what it holds: a unit stands in a
+    ``<file>`` (in a ``<group>`` or not), has an id, and at least one segment; each of its
+    segments and ignorables has one source and at most one target. None of it is skipped:
+    a unit the import would not read is an error."""
+    key, line = unit.get("id", ""), unit.sourceline or 0
+    name = _name(key) if key else ""
+    problems = []
+    place = unit.getparent()
+    while place is not None and place.tag == _tag("group"):
+        place = place.getparent()
+    if not any(above.tag == _tag("file") for above in unit.iterancestors()):
+        problems.append("<unit> outside a <file>")
+    elif place is None or place.tag != _tag("file") or place.getparent() is not root:
+        inside = etree.QName(place).localname if place is not None else "?"
+        if place is not None and place.prefix:
+            inside = f"{place.prefix}:{inside}"
+        problems.append(f"<unit> inside <{inside}>: a unit stands in a <file> or a <group>")
+    if not key:
+        problems.append("a <unit> with no id: a unit's id is its content key")
+    parts = [child for child in unit if child.tag in (_tag("segment"), _tag("ignorable"))]
+    if not any(part.tag == _tag("segment") for part in parts):
+        problems.append("a <unit> without <segment>")
+    found = [Problem(where, line, name, problem) for problem in problems]
+    for part in parts:
+        what, at = etree.QName(part).localname, part.sourceline or line
+        sources, targets = len(part.findall(_tag("source"))), len(part.findall(_tag("target")))
+        if sources != 1:
+            found.append(Problem(where, at, name, f"a <{what}> with {sources} <source>s"
+                                 if sources else f"a <{what}> without <source>"))
+        if targets > 1:
+            found.append(Problem(where, at, name, f"a <{what}> with {targets} <target>s"))
+    return found
 
 
 def _shown(value: str | None) -> str:
@@ -492,7 +536,8 @@ def _offer(unit: etree._Element) -> Offer:
     ready = any(part.tag == _tag("segment") for part in parts)
     for position, part in enumerate(parts, 1):
         source = part.find(_tag("source"))
-        sources.append(reading.text(source, source_codes) if source is not None else "")
+        sources.append(_segment_text(reading, source, source_codes, part)
+                       if source is not None else "")
         target = part.find(_tag("target"))
         if part.tag == _tag("segment"):
             ready = ready and target is not None and part.get("state", "initial") in DONE
@@ -505,7 +550,7 @@ def _offer(unit: etree._Element) -> Offer:
         if at in targets or not 1 <= at <= len(parts):
             reading.problems.append(f"target order {_shown(order)} is not a free position "
                                     "among the unit's segments")
-        targets[at] = reading.text(target, target_codes)
+        targets[at] = _segment_text(reading, target, target_codes, part)
     for at, text in kept.items():
         if at in targets:
             reading.problems.append(f"a target is ordered to position {at}, where an "
@@ -515,6 +560,34 @@ def _offer(unit: etree._Element) -> Offer:
     problems = reading.problems + _code_problems(source_codes, target_codes, reading, unit)
     return Offer(key, line, "".join(sources), translation, ready, _name(key),
                  "; ".join(dict.fromkeys(problems)))
+
+
+def _segment_text(reading: _Reading, element: etree._Element, codes: list[str],
+                  part: etree._Element) -> str:
+    """The text of a source or target; in a segment whose white space is not preserved
+    (``xml:space="default"``, XLIFF's default), without the line break and indentation a
+    tool's pretty printing puts at its start and end: a run of white space holding a line
+    break there is layout, not text. An ignorable's text, and all white space within a
+    text, are kept as written."""
+    text = reading.text(element, codes)
+    if part.tag != _tag("segment") or _space(element) == "preserve":
+        return text
+    first = element.text or ""
+    last = (element[-1].tail if len(element) else element.text) or ""
+    head = first[:len(first) - len(first.lstrip(SPACE))]
+    tail = last[len(last.rstrip(SPACE)):]
+    start = len(head) if "\n" in head else 0
+    end = len(text) - (len(tail) if "\n" in tail else 0)
+    return text[start:end] if start < end else ""
+
+
+def _space(element: etree._Element) -> str:
+    """The ``xml:space`` in force at ``element``: its own, or the nearest of its ancestors'
+    (``default`` when none says)."""
+    for holder in (element, *element.iterancestors()):
+        if (value := holder.get(XML_SPACE)) is not None:
+            return str(value)
+    return "default"
 
 
 def _code_problems(source: list[str], target: list[str], reading: _Reading,
