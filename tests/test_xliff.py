@@ -726,6 +726,24 @@ def test_export_writes_xliff_for_an_xlf_name_or_format_xliff_and_po_otherwise(
         assert out.read_bytes().startswith(start), name
 
 
+@pytest.mark.parametrize(("name", "format_", "warning"), [
+    ("de.po", "xliff", "de.po: written as XLIFF (--format xliff), but i18n import reads a file "
+                       "ending in .po as PO: name it .xlf"),
+    ("de.xlf", "po", "de.xlf: written as PO (--format po), but i18n import reads a file "
+                     "ending in .xlf as XLIFF: name it .po"),
+    ("de.xliff", "xliff", None), ("de.txt", "xliff", None), ("de.pot", "po", None)])
+def test_export_warns_when_the_format_is_not_the_one_its_name_says(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        name: str, format_: str, warning: str | None) -> None:
+    """The file is written as --format says, and a line on stderr says the mismatch: the
+    import chooses the format by the name."""
+    monkeypatch.chdir(tmp_path)
+    status, err = run_cli(capsys, "i18n", "export", "--root", str(ROOT), "--locale", "de",
+                          "--out", name, "--format", format_)
+    assert (status, err) == (0, [warning] if warning else [])
+    assert (tmp_path / name).read_bytes().startswith(b"<?xml" if format_ == "xliff" else b"# ")
+
+
 def test_import_reads_xliff_by_its_extension_or_its_first_character(
         project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = load_project(project_copy)
