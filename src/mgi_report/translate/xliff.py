@@ -48,7 +48,8 @@ its errors are one line each at the file's line: an encoding other than UTF-8 an
 (XLIFF 1.2), another version than 2.0 or 2.1, a srcLang that is not the project's source
 language, a trgLang Babel does not know or reads as another language (``und`` as
 ``en_US``), a regional trgLang where the project has only its language, two units for one
-key, a key the source does not have.
+key. A unit for a key the source does not have (any more: removed since the export) is
+skipped with a warning at its line, as a PO message is.
 """
 
 from __future__ import annotations
