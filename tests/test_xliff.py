@@ -12,7 +12,10 @@ line at its unit, with nothing written.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from functools import cache
 from io import BytesIO
@@ -25,6 +28,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from translate.storage.xliff2 import Xliff2File
 
+import mgi_report
 from conftest import ROOT, copy_project, run_cli
 from faults import snapshot
 from mgi_report import load_project
@@ -35,6 +39,7 @@ from mgi_report.translate import (
     import_xliff,
     translation_status,
 )
+from mgi_report.translate.xliff import ExternalLoad, xml_parser
 
 Edit = Callable[[str, str, str], Path]
 XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
@@ -394,6 +399,12 @@ def xliff_file(body: str = "", *, root: str = "", file: str = "") -> str:
             f'<file id="f1">\n{file or unit}\n{body}</file>\n</xliff>\n')
 
 
+def one_unit(target: str) -> str:
+    """The unit for kaz.country, final, with ``target``."""
+    return (f'<unit id="kaz.country"><segment state="final"><source>Kazakhstan</source>'
+            f'{target}</segment></unit>')
+
+
 REFUSED = {
     "not well-formed": (xliff_file("<unit id='x'><segment>\n</unit>"),
                         "6:8: not well-formed XML: Opening and ending tag mismatch: segment "
@@ -414,19 +425,86 @@ REFUSED = {
     "a trgLang Babel does not know": (
         xliff_file(root=f'xmlns="{XLIFF}" version="2.1" srcLang="en" trgLang="xx"'),
         "2: trgLang: 'xx' is not a locale Babel knows; pass --locale"),
+    "an undetermined trgLang": (
+        xliff_file(root=f'xmlns="{XLIFF}" version="2.1" srcLang="en" trgLang="und"'),
+        "2: trgLang: 'und' is read by Babel as 'en_US', another language; pass --locale"),
+    "a trgLang with a deprecated language subtag": (
+        xliff_file(root=f'xmlns="{XLIFF}" version="2.1" srcLang="en" trgLang="iw"'),
+        "2: trgLang: 'iw' is read by Babel as 'he_IL', another language; pass --locale"),
+    "a regional trgLang where the project has the language": (
+        xliff_file(root=f'xmlns="{XLIFF}" version="2.1" srcLang="en" trgLang="de-DE"'),
+        "2: trgLang: this XLIFF file is for 'de_DE' (its trgLang); the project has 'de': "
+        "pass --locale de"),
     "two units for one key": (
         xliff_file('<unit id="kaz.country"><segment><source>Kazakhstan</source></segment>'
                    '</unit>\n'),
         "5: kaz.country: a second unit for this key (the first is at line 4): one unit per "
         "content key"),
+    "an encoding other than UTF-8 and UTF-16": (
+        xliff_file().replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'),
+        "1: encoding 'ISO-8859-1': XLIFF files are read as UTF-8 or UTF-16"),
+    "UTF-16 declared, UTF-8 written": (
+        xliff_file().replace('encoding="UTF-8"', "encoding='utf-16'"),
+        "1: encoding 'utf-16' declared, but the file is UTF-8"),
     "an entity": ('<?xml version="1.0"?>\n<!DOCTYPE xliff [<!ENTITY boom "boom">]>\n'
                   + xliff_file().split("\n", 1)[1].replace("Kasachstan", "&boom;"),
                   "2: a DOCTYPE: XLIFF has none, and no DTD or entity is read"),
+    "an external parameter entity": (
+        '<?xml version="1.0"?>\n<!DOCTYPE xliff [<!ENTITY % p SYSTEM "file:///nowhere/p.dtd"> '
+        '%p;]>\n' + xliff_file().split("\n", 1)[1],
+        "2: a DOCTYPE: XLIFF has none, and no DTD or entity is read"),
+    "a DOCTYPE after a comment": (
+        xliff_file().replace("\n", '\n<!-- a note -->\n<!DOCTYPE xliff SYSTEM "x.dtd">\n', 1),
+        "3: a DOCTYPE: XLIFF has none, and no DTD or entity is read"),
     "targets in one place": (
         xliff_file(file='<unit id="kaz.country"><segment state="final"><source>Kazakh</source>'
                         '<target order="2">Kasach</target></segment><segment state="final">'
                         '<source>stan</source><target>stan</target></segment></unit>'),
         "4: kaz.country: target order '2' is not a free position among the unit's segments"),
+    "a surrogate as a code point": (
+        xliff_file(file=one_unit('<target>Kasachstan<cp hex="D800"/></target>')),
+        "4: kaz.country: <cp hex='D800'> is not a character"),
+    "a code point beyond U+10FFFF": (
+        xliff_file(file=one_unit('<target>Kasachstan<cp hex="110000"/></target>')),
+        "4: kaz.country: <cp hex='110000'> is not a character"),
+    "a code point not in hexadecimal digits": (
+        xliff_file(file=one_unit('<target>Kasachstan<cp hex="0x41"/></target>')),
+        "4: kaz.country: <cp hex='0x41'> is not a character"),
+    "an order in superscript digits": (
+        xliff_file(file=one_unit('<target order="²">Kasachstan</target>')),
+        "4: kaz.country: target order '²' is not a free position among the unit's segments"),
+    "an order in Arabic-Indic digits": (
+        xliff_file(file=one_unit('<target order="\u0661">Kasachstan</target>')),
+        "4: kaz.country: target order '\u0661' is not a free position among the unit's segments"),
+    "an order of 5000 digits": (
+        xliff_file(file=one_unit(f'<target order="{"1" * 5000}">Kasachstan</target>')),
+        "4: kaz.country: target order '11111111111111111111…' is not a free position among "
+        "the unit's segments"),
+    "a unit outside a file": (
+        xliff_file().replace("</file>\n", "</file>\n<unit id='kaz.elsewhere'><segment state="
+                             "'final'><source>x</source><target>y</target></segment></unit>\n"),
+        "6: kaz.elsewhere: <unit> outside a <file>"),
+    "a unit inside a unit": (
+        xliff_file(file=one_unit("<target>Kasachstan</target>").replace(
+            "</unit>", "<unit id='kaz.inner'><segment><source>x</source></segment></unit></unit>")),
+        "4: kaz.inner: <unit> inside <unit>: a unit stands in a <file> or a <group>"),
+    "a unit inside an extension": (
+        xliff_file(file=f'<x:group xmlns:x="urn:example">{one_unit("")}</x:group>'),
+        "4: kaz.country: <unit> inside <x:group>: a unit stands in a <file> or a <group>"),
+    "a unit with an empty id": (
+        xliff_file(file=one_unit("<target>Kasachstan</target>").replace('id="kaz.country"',
+                                                                        'id=""')),
+        "4: a <unit> with no id: a unit's id is its content key"),
+    "a segment without source": (
+        xliff_file(file='<unit id="kaz.country"><segment state="final"><target>Kasachstan'
+                        '</target></segment></unit>'),
+        "4: kaz.country: a <segment> without <source>"),
+    "a segment with two targets": (
+        xliff_file(file=one_unit("<target>Kasachstan</target><target>Kasachien</target>")),
+        "4: kaz.country: a <segment> with 2 <target>s"),
+    "a unit without segment": (
+        xliff_file(file='<unit id="kaz.country"><notes><note>Kazakhstan</note></notes></unit>'),
+        "4: kaz.country: a <unit> without <segment>"),
     "an unknown inline element": (
         xliff_file(file='<unit id="kaz.country"><segment state="final"><source>Kazakhstan'
                         '</source><target>Kasachstan<b xmlns="">!</b></target></segment>'
@@ -445,6 +523,138 @@ def test_a_broken_or_foreign_xliff_file_is_refused_in_one_line_at_its_line(
     status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(path))
     assert (status, err) == (2, [f"{path}:{message}"])
     assert snapshot(project_copy / "content") == before
+
+
+@pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
+def test_a_file_in_utf_16_or_with_a_byte_order_mark_imports_as_in_utf_8(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        codec: str) -> None:
+    """As XLIFF tools write them: UTF-16 declared, with a byte order mark (utf-16) or
+    without (then ``<?xml`` says the byte order); UTF-8 with a byte order mark."""
+    data = translated_as(export_xliff(load_project(project_copy), "de"), "kaz.country",
+                         "Kasachstan (Қазақстан)")
+    if codec.startswith("utf-16"):
+        data = data.replace(b'encoding="UTF-8"', b'encoding="UTF-16"')
+    path = written(tmp_path, data.decode("utf-8").encode(codec), "upload.xml")
+    assert run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(path)) == \
+        (0, ["wrote content/de/kaz.yaml", "wrote content/de/translated_from.yaml"])
+    assert load_project(project_copy).bundles["de"].entries["kaz.country"].value == \
+        "Kasachstan (Қазақстан)"
+
+
+@pytest.mark.parametrize(("codec", "declared", "message"), [
+    ("utf-8", "ISO-8859-1", "encoding 'ISO-8859-1': XLIFF files are read as UTF-8 or UTF-16"),
+    ("utf-32", "UTF-32", "the file is UTF-32: XLIFF files are read as UTF-8 or UTF-16"),
+    ("utf-16-be", "UTF-8", "encoding 'UTF-8' declared, but the file is UTF-16 (big-endian)"),
+])
+def test_an_export_in_another_encoding_is_refused_not_imported_garbled(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], codec: str,
+        declared: str, message: str) -> None:
+    """Read as its declaration says, a UTF-8 export declared ISO-8859-1 would import every
+    translation with a non-ASCII letter as mojibake."""
+    data = export_xliff(load_project(project_copy), "de").replace(
+        b'encoding="UTF-8"', f'encoding="{declared}"'.encode())
+    path = written(tmp_path, data.decode("utf-8").encode(codec))
+    before = snapshot(project_copy / "content")
+    status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(path))
+    assert (status, err) == (2, [f"{path}:1: {message}"])
+    assert snapshot(project_copy / "content") == before
+
+
+SECRET = "mgi-secret-7f3a"
+
+
+@pytest.mark.parametrize(("entity", "codec"), [
+    ("/dev/zero", "utf-8"), ("/dev/zero", "utf-16"), ("a FIFO", "utf-8"),
+    ("a readable file", "utf-8"), ("a readable file", "utf-16"), ("a missing file", "utf-8")])
+def test_an_external_entity_is_never_read_and_the_import_returns_at_once(
+        project_copy: Path, tmp_path: Path, entity: str, codec: str) -> None:
+    """A DOCTYPE is refused before libxml2 reads the file: an external parameter entity
+    naming a device, a FIFO or a file is never opened (the import would read /dev/zero
+    for ever, wait on the FIFO for ever, load the file), and the answer is the same
+    whether the file exists or not."""
+    target = {"/dev/zero": Path("/dev/zero"), "a FIFO": tmp_path / "pipe",
+              "a readable file": tmp_path / "secret.txt",
+              "a missing file": tmp_path / "missing.txt"}[entity]
+    if entity == "a FIFO":
+        os.mkfifo(target)
+    (tmp_path / "secret.txt").write_text(f"{SECRET}\n", encoding="utf-8")
+    head, body = export_xliff(load_project(project_copy), "de").decode("utf-8").split("\n", 1)
+    text = f"{head}\n<!DOCTYPE xliff [<!ENTITY % p SYSTEM \"{target.as_uri()}\"> %p;]>\n{body}"
+    if codec == "utf-16":
+        text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    path = written(tmp_path, text.encode(codec))
+    before = snapshot(project_copy / "content")
+    environment = {**os.environ, "PYTHONPATH": str(Path(mgi_report.__file__).parents[1])}
+    done = subprocess.run([sys.executable, "-m", "mgi_report", "i18n", "import", "--root",
+                           str(project_copy), str(path)], capture_output=True, text=True,
+                          timeout=60, env=environment, stdin=subprocess.DEVNULL, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2, "", f"{path}:2: a DOCTYPE: XLIFF has none, and no DTD or entity is read\n")
+    assert SECRET not in done.stderr
+    assert snapshot(project_copy / "content") == before
+
+
+@pytest.mark.parametrize("doctype", [
+    '<!DOCTYPE xliff [<!ENTITY % p SYSTEM "{uri}"> %p;]>',
+    '<!DOCTYPE xliff SYSTEM "{uri}">',
+    '<!DOCTYPE xliff [<!ENTITY e SYSTEM "{uri}">]>',
+])
+@pytest.mark.parametrize("exists", [True, False])
+def test_the_xliff_parser_itself_refuses_every_external_load(
+        tmp_path: Path, doctype: str, exists: bool) -> None:
+    """Behind the refusal of any DOCTYPE: were one parsed, its resolver would refuse to open
+    the parameter entity or external subset it names, existing or not (an external general
+    entity is not even asked for: it stays a reference), and nothing of it is read."""
+    dtd = tmp_path / "secret.dtd"
+    if exists:
+        dtd.write_text(f'<!ENTITY e "{SECRET}">\n', encoding="utf-8")
+    data = (f'<?xml version="1.0"?>\n{doctype.format(uri=dtd.as_uri())}\n'
+            '<xliff>&e;</xliff>').encode()
+    if "ENTITY e" in doctype:
+        root = etree.fromstring(data, xml_parser())
+        assert etree.tostring(root) == b"<xliff>&e;</xliff>"
+        return
+    with pytest.raises(ExternalLoad) as refused:
+        etree.fromstring(data, xml_parser())
+    assert str(refused.value) == dtd.as_uri()
+
+
+PRETTY_PRINTED = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="en" trgLang="de">
+  <file id="f1"{space}>
+    <unit id="kaz.country">
+      <segment state="final">
+        <source>
+          Kazakhstan
+        </source>
+        <target>
+          Kasachstan (neu)
+        </target>
+      </segment>
+    </unit>
+  </file>
+</xliff>
+"""
+
+
+@pytest.mark.parametrize(("space", "translation", "source"), [
+    ("", "Kasachstan (neu)", "Kazakhstan"),
+    (' xml:space="default"', "Kasachstan (neu)", "Kazakhstan"),
+    (' xml:space="preserve"', "\n          Kasachstan (neu)\n        ",
+     "\n          Kazakhstan\n        "),
+])
+def test_a_pretty_printed_segment_loses_its_layout_unless_white_space_is_preserved(
+        project_copy: Path, tmp_path: Path, space: str, translation: str, source: str) -> None:
+    """Under xml:space="default" (XLIFF's default, as a CAT tool may write a file), the
+    line break and indentation at the start and end of a segment's source and target are
+    layout: the YAML gets the text, and the English it was made from is today's (not
+    outdated). xml:space="preserve" (the export's) keeps every character."""
+    path = written(tmp_path, PRETTY_PRINTED.format(space=space).encode("utf-8"))
+    assert import_xliff(project_copy, path).changed_keys == ("kaz.country",)
+    german = load_project(project_copy).bundles["de"]
+    assert german.entries["kaz.country"].value == translation
+    assert german.translated_from["kaz.country"] == source
 
 
 def test_a_unit_for_a_key_the_source_no_longer_has_is_skipped_with_a_warning(
@@ -471,6 +681,30 @@ def test_a_file_for_another_language_is_refused_unless_forced(
     assert load_project(project_copy).bundles["ru"].entries["kaz.country"].value == "Kasachstan"
 
 
+def test_a_regional_trglang_goes_to_the_locale_of_that_name_or_else_of_its_language(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """CAT tools write de-AT or de-DE where the project has de: named with --locale de, the
+    file imports there without --force; once the project has de_AT, a de-AT file goes to
+    de_AT by itself, and into de only with --force."""
+    path = written(tmp_path, xliff_file(
+        root=f'xmlns="{XLIFF}" version="2.1" srcLang="en" trgLang="de-AT"',
+        file=one_unit("<target>Kasachstan (AT)</target>")).encode("utf-8"))
+    assert run_cli(capsys, "i18n", "import", "--root", str(project_copy), "--locale", "de",
+                   str(path))[0] == 0
+    assert load_project(project_copy).bundles["de"].entries["kaz.country"].value == \
+        "Kasachstan (AT)"
+    assert not (project_copy / "content/de_AT").exists()
+    assert run_cli(capsys, "i18n", "init", "--root", str(project_copy), "--locale",
+                   "de_AT")[0] == 0
+    assert run_cli(capsys, "i18n", "import", "--root", str(project_copy), str(path))[0] == 0
+    assert load_project(project_copy).bundles["de_AT"].entries["kaz.country"].value == \
+        "Kasachstan (AT)"
+    status, err = run_cli(capsys, "i18n", "import", "--root", str(project_copy), "--locale",
+                          "de", str(path))
+    assert (status, err) == (2, [f"{path}:2: trgLang: this XLIFF file is for 'de_AT' (its "
+                                 "trgLang), not 'de'; pass --force to import it anyway"])
+
+
 def test_a_file_larger_than_8_mib_is_refused_before_it_is_parsed(
         project_copy: Path, tmp_path: Path) -> None:
     path = written(tmp_path, xliff_file("<!--" + "x" * 8 * 2**20 + "-->").encode("utf-8"))
@@ -490,6 +724,24 @@ def test_export_writes_xliff_for_an_xlf_name_or_format_xliff_and_po_otherwise(
         assert run_cli(capsys, "i18n", "export", "--root", str(ROOT), "--locale", "de",
                        "--out", str(out), *options)[0] == 0
         assert out.read_bytes().startswith(start), name
+
+
+@pytest.mark.parametrize(("name", "format_", "warning"), [
+    ("de.po", "xliff", "de.po: written as XLIFF (--format xliff), but i18n import reads a file "
+                       "ending in .po as PO: name it .xlf"),
+    ("de.xlf", "po", "de.xlf: written as PO (--format po), but i18n import reads a file "
+                     "ending in .xlf as XLIFF: name it .po"),
+    ("de.xliff", "xliff", None), ("de.txt", "xliff", None), ("de.pot", "po", None)])
+def test_export_warns_when_the_format_is_not_the_one_its_name_says(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        name: str, format_: str, warning: str | None) -> None:
+    """The file is written as --format says, and a line on stderr says the mismatch: the
+    import chooses the format by the name."""
+    monkeypatch.chdir(tmp_path)
+    status, err = run_cli(capsys, "i18n", "export", "--root", str(ROOT), "--locale", "de",
+                          "--out", name, "--format", format_)
+    assert (status, err) == (0, [warning] if warning else [])
+    assert (tmp_path / name).read_bytes().startswith(b"<?xml" if format_ == "xliff" else b"# ")
 
 
 def test_import_reads_xliff_by_its_extension_or_its_first_character(
@@ -513,8 +765,8 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, by
 
 PAYLOADS = st.sampled_from(["", " ", "<ph id='1' dataRef='d1'/>", "<ph id='1'/>", "&amp;",
                             "<pc id='9'>x</pc>", "<mrk id='m'>y</mrk>", "<cp hex='zz'/>",
-                            "<cp hex='0085'/>", "Nein", "12:30", "\u202e", "[^mgi]",
-                            "[a](javascript:x)", "<sc id='2' dataRef='d1'/>"])
+                            "<cp hex='0085'/>", "<cp hex='D800'/>", "Nein", "12:30", "\u202e",
+                            "[^mgi]", "[a](javascript:x)", "<sc id='2' dataRef='d1'/>"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[

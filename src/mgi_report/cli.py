@@ -365,13 +365,20 @@ def _i18n(args: argparse.Namespace) -> int:
               f"{', '.join(map(str, result.updated)) or 'nothing'}")
         return EXIT_OK
     if action == "export":
+        suffix = args.out.suffix.lower()
         xliff = args.exchange_format == "xliff" or (
-            args.exchange_format is None and args.out.suffix.lower() in XLIFF_SUFFIXES)
+            args.exchange_format is None and suffix in XLIFF_SUFFIXES)
         data = (export_xliff if xliff else export_po)(load_project(args.root), args.locale,
                                                       args.country, args.report)
         refuse_project_output(args.root, args.out)
         write_atomic(args.out, data)
         print(f"wrote {args.out}")
+        if suffix in (*XLIFF_SUFFIXES, ".po", ".pot") and xliff != (suffix in XLIFF_SUFFIXES):
+            written, read = ("XLIFF", "PO") if xliff else ("PO", "XLIFF")
+            logging.getLogger("mgi_report").warning(
+                "%s: written as %s (--format %s), but i18n import reads a file ending in %s as "
+                "%s: name it %s", args.out, written, args.exchange_format, suffix, read,
+                ".xlf" if xliff else ".po")
         return EXIT_OK
     if action == "import":
         reader = import_xliff if is_xliff(args.po_file) else import_po

@@ -27,20 +27,29 @@ the project and its checks and writing:
 * The bytes depend on the project alone (no date, no tool version): the same content
   exports the same file.
 
-Import (``read_xliff``) reads every unit into the offers the PO import reads messages
-into, then the same checks decide: a unit is imported when every segment has a target and
-its state is ``translated``, ``reviewed`` or ``final`` (no state means ``initial``); its
-source (what the translator saw) is recorded as what the translation was made from. The
-target is the text of its segments and ignorables (an ignorable without target keeps its
-source) in their ``order``, each inline code replaced by its original data, ``<mrk>`` and
-``<sm>``/``<em>`` annotations by their content, ``<cp>`` by its character. A target that
-lacks one of its source's codes, has one twice or adds one is refused naming the unit, as
-is one the content rules refuse (the footnote calls and links of the source, no control
-character). Reading is bounded and closed (at most 8 MiB, no DTD, no entity, no network)
-and its errors are one line each at the file's line: XML that is not well formed, another
-root or namespace (XLIFF 1.2), another version than 2.0 or 2.1, a srcLang that is not the
-project's source language, a trgLang Babel does not know, two units for one key, a key the
-source does not have.
+Import (``read_xliff``) reads every unit into the offers the PO import reads messages into,
+then the same checks decide: a unit is imported when every segment has a target and its
+state is ``translated``, ``reviewed`` or ``final`` (no state means ``initial``); its source
+(what the translator saw) is recorded as what the translation was made from. A unit stands
+in a ``<file>`` (in ``<group>`` or not), has an id and a segment; a segment or ignorable
+has one source and at most one target. Under ``xml:space="default"`` a run of white space
+holding a line break at the start or end of a segment's source or target is a tool's layout
+and dropped; ``preserve`` keeps it. The target is the text of its segments and ignorables
+(an ignorable without target keeps its source) in their ``order``, each inline code
+replaced by its original data, ``<mrk>`` and ``<sm>``/``<em>`` annotations by their
+content, ``<cp>`` by its character (a surrogate, a code point above 10FFFF or one not in
+hexadecimal digits is refused; an ``order`` is ASCII digits). A target that lacks one of
+its source's codes, has one twice or adds one is refused naming the unit, as is one the
+content rules refuse (the footnote calls and links of the source, no control character).
+Reading is bounded and closed (at most 8 MiB, no DTD, no entity, no network: a DOCTYPE is
+refused before libxml2 reads the file, and its resolver refuses every external load) and
+its errors are one line each at the file's line: an encoding other than UTF-8 and UTF-16
+(or one the bytes are not in), XML that is not well formed, another root or namespace
+(XLIFF 1.2), another version than 2.0 or 2.1, a srcLang that is not the project's source
+language, a trgLang Babel does not know or reads as another language (``und`` as
+``en_US``), a regional trgLang where the project has only its language, two units for one
+key. A unit for a key the source does not have (any more: removed since the export) is
+skipped with a warning at its line, as a PO message is.
 """
 
 from __future__ import annotations
@@ -79,6 +88,27 @@ CODE = re.compile(rf"(?P<call>{FOOTNOTE_REF.pattern})"
                   r"[ \t]*\))")
 #: Elements holding only other elements: indented for reading; never a source or target.
 STRUCTURE = {"xliff", "file", "unit", "notes", "originalData", "segment"}
+#: The encodings an XLIFF file is read in, as its XML declaration may name them (XLIFF
+#: tools write UTF-8, a few UTF-16): by their Python codec, and the byte order they need.
+ENCODINGS = {"UTF-8": ("utf-8", ""), "UTF-16": ("utf-16", ""),
+             "UTF-16LE": ("utf-16-le", "utf-16-le"), "UTF-16BE": ("utf-16-be", "utf-16-be")}
+#: How the first bytes of a file say its encoding, as libxml2 reads them (XML 1.0, appendix
+#: F): a byte order mark, or ``<?`` in UTF-16 without one. UTF-32 and EBCDIC are not read.
+SIGNATURES = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"),
+              (b"\x00\x00\x00<", "UTF-32"), (b"<\x00\x00\x00", "UTF-32"),
+              (b"\x00\x00<\x00", "UTF-32"), (b"\x00<\x00\x00", "UTF-32"),
+              (b"Lo\xa7\x94", "EBCDIC"), (b"\xef\xbb\xbf", "utf-8"),
+              (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+              (b"\x00<\x00?", "utf-16-be"), (b"<\x00?\x00", "utf-16-le"))
+#: How a problem names the encoding the bytes are in.
+SHOWN_CODECS = {"utf-8": "UTF-8", "utf-16-le": "UTF-16 (little-endian)",
+                "utf-16-be": "UTF-16 (big-endian)"}
+#: XML's white space.
+SPACE = " \t\r\n"
+#: Why a file with a DOCTYPE is refused.
+DOCTYPE = "a DOCTYPE: XLIFF has none, and no DTD or entity is read"
+#: The encoding an XML declaration names (its pseudo-attributes hold no ``>``).
+ENCODING_DECLARED = re.compile(r"\bencoding\s*=\s*([\"'])([^\"'>]*)\1")
 
 
 def _tag(name: str) -> str:
@@ -87,13 +117,14 @@ def _tag(name: str) -> str:
 
 def is_xliff(path: Path) -> bool:
     """Whether ``path`` is read as XLIFF: its extension says so (.xlf, .xliff), or, for
-    another, its first character other than a space or byte order mark is ``<``."""
+    another, its first character other than a space or byte order mark is ``<`` (in UTF-8
+    or UTF-16)."""
     if path.suffix.lower() in SUFFIXES:
         return True
     if path.suffix.lower() in (".po", ".pot"):
         return False
     head = read_regular(path, str(path), MAX_XLIFF_BYTES)[:1024]
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    return head.lstrip(b"\xef\xbb\xbf\xfe\xff\x00 \t\r\n").startswith(b"<")
 
 
 # Export.
@@ -257,31 +288,98 @@ def export_xliff(project: Project, locale: str, countries: Sequence[str] | None 
 @dataclass(frozen=True)
 class ReadXliff:
     """What an XLIFF file offers and the target language it names (as written, as Babel
-    reads it, and the line of its ``<xliff>``)."""
+    reads it, and the line of its ``<xliff>``); ``misread`` is what Babel makes of a tag
+    whose language it reads as another (``und`` as ``en_US``), then not ``declared``."""
 
     offers: list[Offer]
     written: str | None
     declared: str | None
     line: int
+    misread: str | None = None
 
 
 def _problem(where: str, line: int, message: str, key: str = "", column: int = 0) -> InputError:
     return InputError([Problem(where, line, key, message, column)])
 
 
-def _parse(data: bytes, where: str) -> etree._Element:
+def _encoding(data: bytes, where: str) -> str:
+    """The codec ``data`` is read with, as libxml2 reads it: UTF-8, or UTF-16 with a byte
+    order mark or ``<?`` at its start; bad input (at line 1) for a file in another encoding
+    or whose XML declaration names another, or names one its bytes are not in."""
+    found = next((codec for start, codec in SIGNATURES if data.startswith(start)), "utf-8")
+    if found in ("UTF-32", "EBCDIC"):
+        raise _problem(where, 1, f"the file is {found}: XLIFF files are read as UTF-8 or "
+                                 "UTF-16")
+    text = data.decode(found, errors="replace").lstrip("\ufeff")
+    if not re.match(r"<\?xml\s", text):
+        return found
+    declaration = text[:text.find(">") + 1 or len(text)]
+    named = ENCODING_DECLARED.search(declaration)
+    if named is None:
+        if "encoding" in declaration.lower():
+            raise _problem(where, 1, "an XML declaration whose encoding is not read: XLIFF "
+                                     "files are read as UTF-8 or UTF-16")
+        return found
+    name = named[2]
+    if name.upper() not in ENCODINGS:
+        raise _problem(where, 1, f"encoding {name!r}: XLIFF files are read as UTF-8 or "
+                                 "UTF-16")
+    codec, order = ENCODINGS[name.upper()]
+    if not found.startswith(codec) or (order and order != found):
+        raise _problem(where, 1, f"encoding {name!r} declared, but the file is "
+                                 f"{SHOWN_CODECS[found]}")
+    return found
+
+
+class ExternalLoad(Exception):
+    """libxml2 asked for something outside the file (a DTD, an external entity)."""
+
+
+class _RefuseExternal(etree.Resolver):  # type: ignore[misc]
+    """Refuses every load libxml2 asks for, before anything is opened: a file, a device, a
+    FIFO or an address alike."""
+
+    def resolve(self, url: str, public_id: str | None, context: object) -> object:
+        raise ExternalLoad(url)
+
+
+def xml_parser() -> etree.XMLParser:
+    """The parser XLIFF is read with: no DTD, no entity, no network, no huge tree, and a
+    resolver that refuses every external load (behind the refusal of any DOCTYPE before
+    libxml2 reads a byte, :func:`_refuse_doctype`)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, collect_ids=False)
+    parser.resolvers.add(_RefuseExternal())
+    return parser
+
+
+def _refuse_doctype(data: bytes, where: str) -> None:
+    """Bad input at its line for a DOCTYPE anywhere in ``data``, in any encoding a file is
+    read in: before libxml2 reads the file, so that no parameter entity or external subset
+    is ever opened (a DOCTYPE in a comment or CDATA section is refused too)."""
+    lowered = data.lower()
+    for codec in ("utf-8", "utf-16-le", "utf-16-be"):
+        at = lowered.find("<!doctype".encode(codec))
+        if at >= 0:
+            line = data[:at].decode(codec, errors="replace").count("\n") + 1
+            raise _problem(where, line, DOCTYPE)
+
+
+def _parse(data: bytes, where: str) -> etree._Element:
+    _encoding(data, where)
+    _refuse_doctype(data, where)
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (exc.lineno or 0, 0)
         message = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
         raise _problem(where, line or 0, f"not well-formed XML: {message}",
                        column=column) from None
-    if root.getroottree().docinfo.doctype:
-        line = data[:data.find(b"<!DOCTYPE")].count(b"\n") + 1
-        raise _problem(where, line, "a DOCTYPE: XLIFF has none, and no DTD or entity is read")
+    except ExternalLoad as exc:  # not met: every DOCTYPE is refused before
+        raise _problem(where, 0, f"refers to {str(exc)[:200]!r} outside the file: no DTD or "
+                                 "entity is read, nothing is fetched") from None
+    if root.getroottree().docinfo.doctype:  # not met either
+        raise _problem(where, 0, DOCTYPE)
     return root
 
 
@@ -308,11 +406,56 @@ def read_xliff(data: bytes, where: str, source_locale: str) -> ReadXliff:
                                     f"{bcp47(source_locale)!r}", "srcLang")
     written = root.get("trgLang")
     try:
-        declared = str(Locale.parse(written, sep="-")) if written else None
+        parsed = Locale.parse(written, sep="-") if written else None
     except (ValueError, TypeError, UnknownLocaleError):
-        declared = None
-    offers = [_offer(unit) for unit in root.iter(_tag("unit"))]
-    return ReadXliff(offers, written, declared, line)
+        parsed = None
+    units = list(root.iter(_tag("unit")))
+    if problems := [problem for unit in units for problem in _shape(unit, root, where)]:
+        raise InputError(problems)
+    offers = [_offer(unit) for unit in units]
+    if parsed is not None and written and parsed.language != written.split("-")[0].lower():
+        return ReadXliff(offers, written, None, line, str(parsed))
+    return ReadXliff(offers, written, str(parsed) if parsed else None, line)
+
+
+def _shape(unit: etree._Element, root: etree._Element, where: str) -> list[Problem]:
+    """What is wrong with where ``unit`` stands and what it holds: a unit stands in a
+    ``<file>`` (in a ``<group>`` or not), has an id, and at least one segment; each of its
+    segments and ignorables has one source and at most one target. None of it is skipped:
+    a unit the import would not read is an error."""
+    key, line = unit.get("id", ""), unit.sourceline or 0
+    name = _name(key) if key else ""
+    problems = []
+    place = unit.getparent()
+    while place is not None and place.tag == _tag("group"):
+        place = place.getparent()
+    if not any(above.tag == _tag("file") for above in unit.iterancestors()):
+        problems.append("<unit> outside a <file>")
+    elif place is None or place.tag != _tag("file") or place.getparent() is not root:
+        inside = etree.QName(place).localname if place is not None else "?"
+        if place is not None and place.prefix:
+            inside = f"{place.prefix}:{inside}"
+        problems.append(f"<unit> inside <{inside}>: a unit stands in a <file> or a <group>")
+    if not key:
+        problems.append("a <unit> with no id: a unit's id is its content key")
+    parts = [child for child in unit if child.tag in (_tag("segment"), _tag("ignorable"))]
+    if not any(part.tag == _tag("segment") for part in parts):
+        problems.append("a <unit> without <segment>")
+    found = [Problem(where, line, name, problem) for problem in problems]
+    for part in parts:
+        what, at = etree.QName(part).localname, part.sourceline or line
+        sources, targets = len(part.findall(_tag("source"))), len(part.findall(_tag("target")))
+        if sources != 1:
+            found.append(Problem(where, at, name, f"a <{what}> with {sources} <source>s"
+                                 if sources else f"a <{what}> without <source>"))
+        if targets > 1:
+            found.append(Problem(where, at, name, f"a <{what}> with {targets} <target>s"))
+    return found
+
+
+def _shown(value: str | None) -> str:
+    """An attribute's value as a problem shows it: quoted, its first 20 characters."""
+    return repr(value if value is None or len(value) <= 20 else value[:20] + "…")
 
 
 def _name(key: str) -> str:
@@ -363,12 +506,13 @@ class _Reading:
             if name == "sc" or child.get("isolated") == "yes":
                 codes.append(code)
             return self.original(child, "dataRef")
-        if name == "cp":
-            try:
-                return chr(int(child.get("hex", ""), 16))
-            except (ValueError, OverflowError):
-                self.problems.append(f"<cp hex={child.get('hex')!r}> is not a character")
-                return ""
+        if name == "cp":  # a character by its hexadecimal code point, not a surrogate
+            digits = child.get("hex", "")
+            point = int(digits, 16) if re.fullmatch("[0-9A-Fa-f]{1,8}", digits) else -1
+            if 0 <= point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF:
+                return chr(point)
+            self.problems.append(f"<cp hex={_shown(child.get('hex'))}> is not a character")
+            return ""
         if name == "mrk":
             return self.text(child, codes)
         if name in ("sm", "em"):
@@ -394,7 +538,8 @@ def _offer(unit: etree._Element) -> Offer:
     ready = any(part.tag == _tag("segment") for part in parts)
     for position, part in enumerate(parts, 1):
         source = part.find(_tag("source"))
-        sources.append(reading.text(source, source_codes) if source is not None else "")
+        sources.append(_segment_text(reading, source, source_codes, part)
+                       if source is not None else "")
         target = part.find(_tag("target"))
         if part.tag == _tag("segment"):
             ready = ready and target is not None and part.get("state", "initial") in DONE
@@ -403,11 +548,11 @@ def _offer(unit: etree._Element) -> Offer:
                 kept[position] = sources[-1]
             continue
         order = target.get("order", str(position))
-        at = int(order) if order.isdigit() else 0
+        at = int(order) if re.fullmatch("[0-9]{1,9}", order) else 0  # ASCII digits only
         if at in targets or not 1 <= at <= len(parts):
-            reading.problems.append(f"target order {order!r} is not a free position among the "
-                                    "unit's segments")
-        targets[at] = reading.text(target, target_codes)
+            reading.problems.append(f"target order {_shown(order)} is not a free position "
+                                    "among the unit's segments")
+        targets[at] = _segment_text(reading, target, target_codes, part)
     for at, text in kept.items():
         if at in targets:
             reading.problems.append(f"a target is ordered to position {at}, where an "
@@ -417,6 +562,34 @@ def _offer(unit: etree._Element) -> Offer:
     problems = reading.problems + _code_problems(source_codes, target_codes, reading, unit)
     return Offer(key, line, "".join(sources), translation, ready, _name(key),
                  "; ".join(dict.fromkeys(problems)))
+
+
+def _segment_text(reading: _Reading, element: etree._Element, codes: list[str],
+                  part: etree._Element) -> str:
+    """The text of a source or target; in a segment whose white space is not preserved
+    (``xml:space="default"``, XLIFF's default), without the line break and indentation a
+    tool's pretty printing puts at its start and end: a run of white space holding a line
+    break there is layout, not text. An ignorable's text, and all white space within a
+    text, are kept as written."""
+    text = reading.text(element, codes)
+    if part.tag != _tag("segment") or _space(element) == "preserve":
+        return text
+    first = element.text or ""
+    last = (element[-1].tail if len(element) else element.text) or ""
+    head = first[:len(first) - len(first.lstrip(SPACE))]
+    tail = last[len(last.rstrip(SPACE)):]
+    start = len(head) if "\n" in head else 0
+    end = len(text) - (len(tail) if "\n" in tail else 0)
+    return text[start:end] if start < end else ""
+
+
+def _space(element: etree._Element) -> str:
+    """The ``xml:space`` in force at ``element``: its own, or the nearest of its ancestors'
+    (``default`` when none says)."""
+    for holder in (element, *element.iterancestors()):
+        if (value := holder.get(XML_SPACE)) is not None:
+            return str(value)
+    return "default"
 
 
 def _code_problems(source: list[str], target: list[str], reading: _Reading,
@@ -447,8 +620,10 @@ def import_xliff(root: Path, xliff_file: Path, locale: str | None = None, *,
     :func:`.exchange.import_po` writes a PO's messages.
 
     The target is the file's ``trgLang`` unless ``locale`` says otherwise; a file made for
-    another language is refused unless ``force``. Nothing is written unless every unit to
-    import is acceptable.
+    another language is refused unless ``force``. A regional ``trgLang`` (``de-DE``, as CAT
+    tools write) is the project's locale of that name if it has one, else its locale of the
+    bare language (``de``), which is to be named with ``locale``. Nothing is written unless
+    every unit to import is acceptable.
     """
     from ..build import load_project
 
@@ -456,7 +631,31 @@ def import_xliff(root: Path, xliff_file: Path, locale: str | None = None, *,
     where = str(xliff_file)
     data = read_regular(xliff_file, where, MAX_XLIFF_BYTES)
     read = read_xliff(data, where, project.structure.source_locale)
-    target = target_locale(read.declared, read.written, locale, force,
+    if read.misread and not (locale and force):
+        hint = f"pass --force to import it into {locale!r} anyway" if locale else "pass --locale"
+        raise _problem(where, read.line, f"{read.written!r} is read by Babel as "
+                                         f"{read.misread!r}, another language; {hint}", "trgLang")
+    declared = read.declared
+    if declared and (bare := _language_locale(project, declared)):
+        if locale is None:
+            raise _problem(where, read.line, f"this XLIFF file is for {declared!r} (its "
+                                             f"trgLang); the project has {bare!r}: pass "
+                                             f"--locale {bare}", "trgLang")
+        if locale == bare:
+            declared = bare
+    target = target_locale(declared, read.written, locale, force,
                            Problem(where, read.line, "trgLang", ""), "this XLIFF file",
                            "its trgLang", "no trgLang")
     return import_offers(root, project, read.offers, target, where, "unit")
+
+
+def _language_locale(project: Project, declared: str) -> str | None:
+    """The project's translation locale of the language of ``declared`` (its script kept, if
+    any: ``zh_Hant`` for ``zh_Hant_TW``), when the project has not ``declared`` itself."""
+    if declared in project.bundles:
+        return None
+    parsed = Locale.parse(declared)
+    shorter = [f"{parsed.language}_{parsed.script}"] if parsed.script else []
+    return next((name for name in [*shorter, parsed.language]
+                 if name != declared and name in project.bundles
+                 and name != project.structure.source_locale), None)
