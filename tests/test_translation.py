@@ -291,3 +291,16 @@ def test_pofilter_finds_no_structural_fault_in_an_export(tmp_path: Path, locale:
     if locale == "de":  # the same checks do see a fault: a translation that adds a space
         po.write_text(broken, encoding="utf-8")
         assert "(pofilter) endwhitespace" in pofilter(po, tmp_path / "faults.po")
+
+
+def test_a_po_for_a_region_of_a_language_the_project_has_asks_for_it(
+        project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Poedit writes 'Language: de_DE': that is not a new locale to start by accident."""
+    po = tmp_path / "de_DE.po"
+    po.write_text(export_po(load_project(project_copy), "de").decode("utf-8").replace(
+        '"Language: de\\n"', '"Language: de_DE\\n"'), encoding="utf-8")
+    assert main(["i18n", "import", "--root", str(project_copy), str(po)]) == 2
+    assert "this PO is for 'de_DE' (its Language header); the project has 'de': pass " \
+           "--locale de" in capsys.readouterr().err
+    assert main(["i18n", "import", "--root", str(project_copy), "--locale", "de", str(po)]) == 0
+    assert not (project_copy / "content/de_DE").exists()

@@ -176,10 +176,11 @@ def import_po(root: Path, po_file: Path, locale: str | None = None, *,
     where = str(po_file)
     data = read_regular(po_file, where, MAX_PO_BYTES)
     catalog = read_strict(data, where)
-    declared = str(catalog.locale) if catalog.locale else None
-    target = target_locale(declared, catalog.locale_identifier, locale, force,
-                           Problem(where, header_line(data, "Language"), "Language", ""),
-                           "this PO", "its Language header", "no Language header")
+    at = Problem(where, header_line(data, "Language"), "Language", "")
+    declared = regional_target(project, str(catalog.locale) if catalog.locale else None,
+                               locale, at, "this PO", "its Language header")
+    target = target_locale(declared, catalog.locale_identifier, locale, force, at, "this PO",
+                           "its Language header", "no Language header")
     return import_offers(root, project, _po_offers(catalog), target, where, "message")
 
 
@@ -281,6 +282,34 @@ def target_locale(declared: str | None, written: str | None, locale: str | None,
         raise problem(f"{this} is for {declared!r} ({its}), not {target!r}; pass --force to "
                       "import it anyway")
     return target
+
+
+def regional_target(project: Project, declared: str | None, locale: str | None, at: Problem,
+                    this: str, its: str) -> str | None:
+    """The locale a file names, where the project has it. A regional one the project has
+    not (``de_DE``, as tools write it), where the project has its language (``de``), is
+    refused with that hint, and is ``de`` when ``locale`` names it: a new locale is not
+    started for a region by accident."""
+    bare = _language_locale(project, declared) if declared else None
+    if bare is None:
+        return declared
+    if locale is None:
+        raise InputError([Problem(at.file, at.line, at.key,
+                                  f"{this} is for {declared!r} ({its}); the project has "
+                                  f"{bare!r}: pass --locale {bare}")])
+    return bare if locale == bare else declared
+
+
+def _language_locale(project: Project, declared: str) -> str | None:
+    """The project's translation locale of the language of ``declared`` (its script kept, if
+    any: ``zh_Hant`` for ``zh_Hant_TW``), when the project has not ``declared`` itself."""
+    if declared in project.bundles:
+        return None
+    parsed = Locale.parse(declared)
+    shorter = [f"{parsed.language}_{parsed.script}"] if parsed.script else []
+    return next((name for name in [*shorter, parsed.language]
+                 if name != declared and name in project.bundles
+                 and name != project.structure.source_locale), None)
 
 
 def _check_target(project: Project, locale: str) -> None:

@@ -68,7 +68,15 @@ from ..markup import FOOTNOTE_REF, references
 from ..model import Project, bcp47
 from ..paths import read_regular
 from ..pofile import CONTENT_KEY, MAX_PO_BYTES
-from .exchange import Exported, ImportResult, Offer, exported, import_offers, target_locale
+from .exchange import (
+    Exported,
+    ImportResult,
+    Offer,
+    exported,
+    import_offers,
+    regional_target,
+    target_locale,
+)
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -635,27 +643,11 @@ def import_xliff(root: Path, xliff_file: Path, locale: str | None = None, *,
         hint = f"pass --force to import it into {locale!r} anyway" if locale else "pass --locale"
         raise _problem(where, read.line, f"{read.written!r} is read by Babel as "
                                          f"{read.misread!r}, another language; {hint}", "trgLang")
-    declared = read.declared
-    if declared and (bare := _language_locale(project, declared)):
-        if locale is None:
-            raise _problem(where, read.line, f"this XLIFF file is for {declared!r} (its "
-                                             f"trgLang); the project has {bare!r}: pass "
-                                             f"--locale {bare}", "trgLang")
-        if locale == bare:
-            declared = bare
-    target = target_locale(declared, read.written, locale, force,
-                           Problem(where, read.line, "trgLang", ""), "this XLIFF file",
+    at = Problem(where, read.line, "trgLang", "")
+    declared = regional_target(project, read.declared, locale, at, "this XLIFF file",
+                               "its trgLang")
+    target = target_locale(declared, read.written, locale, force, at, "this XLIFF file",
                            "its trgLang", "no trgLang")
     return import_offers(root, project, read.offers, target, where, "unit")
 
 
-def _language_locale(project: Project, declared: str) -> str | None:
-    """The project's translation locale of the language of ``declared`` (its script kept, if
-    any: ``zh_Hant`` for ``zh_Hant_TW``), when the project has not ``declared`` itself."""
-    if declared in project.bundles:
-        return None
-    parsed = Locale.parse(declared)
-    shorter = [f"{parsed.language}_{parsed.script}"] if parsed.script else []
-    return next((name for name in [*shorter, parsed.language]
-                 if name != declared and name in project.bundles
-                 and name != project.structure.source_locale), None)
