@@ -127,7 +127,7 @@ def test_font_coverage_is_kept_in_the_user_cache_and_a_damaged_entry_is_worked_o
         project: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert run_cli_process("check", "--root", str(project), cache=cache).returncode == 0
-    entries = sorted(cache.glob("mgi-report/*/*.json"))
+    entries = sorted(cache.glob("mgi-report/font-coverage-*/*.json"))
     assert len(entries) == len(list((project / "templates/fonts").glob("*.woff2")))
     kept = entries[0].read_bytes()
     assert json.loads(kept)["characters"]
@@ -202,3 +202,16 @@ def test_a_second_build_of_the_same_inputs_lays_out_once_with_the_words_kept_who
     build(project, tmp_path / "damaged", **edition)  # type: ignore[arg-type]
     assert len(layouts) >= 2 and layouts[-1] == searched
     assert files(tmp_path / "damaged") == files(tmp_path / "searched")
+
+
+def test_language_names_are_kept_in_the_user_cache_and_a_damaged_one_is_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mgi_report.build import language_name
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert language_name("de") == "Deutsch"
+    (record,) = tmp_path.glob("mgi-report/language-names-babel-*/de.json")
+    assert json.loads(record.read_text(encoding="utf-8")) == "Deutsch"
+    record.write_text('{"not": "a name"}', encoding="utf-8")
+    assert language_name("de") == "Deutsch"
+    assert json.loads(record.read_text(encoding="utf-8")) == "Deutsch"
