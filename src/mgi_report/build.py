@@ -134,7 +134,7 @@ def _checked(root: Path, strict: bool = False) -> tuple[Project, ShippedFonts]:
     raw = load_raw(root)
     project = validate(raw)
     if not strict:  # a strict run refuses them, with everything else it refuses
-        for problem in project.warnings:
+        for problem in sorted(p for found in project.warnings.values() for p in found):
             log.warning("%s", problem)
     paths = ProjectPaths(project.root)
     problems: list[Problem] = []
@@ -476,8 +476,7 @@ def _refuse_outdated(project: Project, editions: list[Edition]) -> None:
     messages."""
     paths = ProjectPaths(project.root)
     built = {edition.spec.locale for edition in editions}
-    problems = [problem for problem in project.warnings
-                if Path(problem.file).parts[1:2] and Path(problem.file).parts[1] in built]
+    problems = [problem for locale in built for problem in project.warnings.get(locale, ())]
     for edition in editions:
         for key in edition.outdated_keys:
             entry = project.bundles[edition.texts[key].lang.replace("-", "_")].entries[key]

@@ -104,10 +104,11 @@ class Project:
     countries: Mapping[str, Country]
     bundles: Mapping[str, Bundle]
     input_files: tuple[Path, ...] = field(default=())
-    #: What does not stop a build but is told (an error under ``--strict``): translations
-    #: of keys the source no longer has and records of translations that are gone (until
-    #: ``i18n prune`` removes them), outdated translations withheld (``Bundle.withheld``).
-    warnings: tuple[Problem, ...] = field(default=())
+    #: What does not stop a build but is told, by locale (an error under ``--strict`` for
+    #: the locales built): translations of keys the source no longer has and records of
+    #: translations that are gone (until ``i18n prune`` removes them), outdated translations
+    #: withheld (``Bundle.withheld``).
+    warnings: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)
 
     @property
     def locales(self) -> tuple[str, ...]:

@@ -64,14 +64,14 @@ def validate(raw: RawProject) -> Project:
         for locale, files in raw.bundles.items()
     }
     _check_completeness(raw, structure, countries, problems)
-    warnings: list[Problem] = []
+    warnings: dict[str, list[Problem]] = {}
     withheld = _check_bundles(raw, structure, bundles, problems, warnings)
     if problems:
         raise ContentError(problems)
     bundles = {locale: replace(bundle, withheld=withheld.get(locale, frozenset()))
                for locale, bundle in bundles.items()}
     return Project(raw.paths.root, structure, countries, bundles, tuple(raw.files),
-                   tuple(sorted(warnings)))
+                   {locale: tuple(sorted(found)) for locale, found in warnings.items() if found})
 
 
 @cache
@@ -384,14 +384,15 @@ def _bundle_schema(stem: str, is_source: bool) -> dict[str, Any]:
 
 
 def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, Bundle],
-                   problems: list[Problem], warnings: list[Problem]) -> dict[str, frozenset[str]]:
+                   problems: list[Problem],
+                   warnings: dict[str, list[Problem]]) -> dict[str, frozenset[str]]:
     """Translations must keep the source's footnotes and links, and fall back to known
     locales. Editing or removing wording in one language must not stop the others: a
     translation of a key the source no longer has, a record of a translation that is gone
     (stale), and an outdated translation that keeps the footnote calls and links of the
     source it was made from when the source's have changed since (withheld: its key's
-    wording is shown in the source language) are ``warnings``. Returns the keys withheld,
-    per locale.
+    wording is shown in the source language) are ``warnings``, by locale. Returns the keys
+    withheld, per locale.
 
     A file with problems of its own may not have given all of its keys: what its keys
     would be compared with is not reported missing (the file's own problems are told)."""
@@ -409,11 +410,12 @@ def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, 
         if locale == structure.source_locale:
             continue
         kept_back = set()
+        told = warnings.setdefault(locale, [])
         untranslated = [key for key in source.entries if key not in bundle.entries]
         for key, entry in bundle.entries.items():
             if key not in source.entries:
                 if wording(structure.source_locale, key) not in troubled:
-                    warnings.append(Problem(
+                    told.append(Problem(
                         entry.file, entry.line, key,
                         f"stale translation: the source locale {structure.source_locale!r} "
                         f"has no such key{did_you_mean(key, untranslated)}; "
@@ -425,7 +427,7 @@ def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, 
                     problems.append(Problem(entry.file, entry.line, key, differs))
                 else:  # the source's calls or links changed since: not the translation's fault
                     kept_back.add(key)
-                    warnings.append(Problem(
+                    told.append(Problem(
                         entry.file, entry.line, key,
                         f"outdated translation withheld (shown in {structure.source_locale!r} "
                         f"until translated again): the source's footnote calls or links "
@@ -440,7 +442,7 @@ def _check_bundles(raw: RawProject, structure: Structure, bundles: Mapping[str, 
         if (record := documents.get(TRANSLATED_FROM)) is not None:
             for key in bundle.translated_from:
                 if key not in bundle.entries and wording(locale, key) not in troubled:
-                    warnings.append(record.problem(
+                    told.append(record.problem(
                         (key,), "stale record: this locale has no translation of the key; "
                                 + prune.format(locale)))
     return withheld
