@@ -62,6 +62,17 @@ def content_state(project: Project, locale: str, key: str) -> str:
     return "translated" if bundle.translated_from.get(key) == source.value else "outdated"
 
 
+def stale_keys(project: Project, locale: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What ``i18n prune`` removes of ``locale``: its translations of keys the source no
+    longer has, and its records of translations not in use (gone, or stale themselves)."""
+    source = project.bundles[project.structure.source_locale].entries
+    bundle = project.bundles[locale]
+    translations = tuple(key for key in bundle.entries if key not in source)
+    records = tuple(key for key in bundle.translated_from
+                    if key not in bundle.entries or key not in source)
+    return translations, records
+
+
 def never_hyphenate(project: Project, country: str) -> dict[str, tuple[str, ...]]:
     """Per language of the project (an edition quotes sources in any of them): the words of
     the country's name in that language, then the words its locale lists; line breaking

@@ -10,6 +10,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from ..errors import UsageError
+from ..merge import stale_keys
 from ..paths import ProjectPaths
 from ..publish import transaction
 from ..validate import TRANSLATED_FROM
@@ -39,10 +40,8 @@ def prune_translations(root: Path, locale: str, *, dry_run: bool = False) -> Pru
         raise UsageError(f"no translated content for locale {locale!r}")
     with transaction(ProjectPaths(project.root).content / locale) as staging:
         project = load_project(root)  # again, under the lock: what is replaced is what is read
-        bundle, wording = project.bundles[locale], project.bundles[source].entries
-        stale = [entry for key, entry in bundle.entries.items() if key not in wording]
-        kept = {key for key in bundle.entries if key in wording}
-        records = [key for key in bundle.translated_from if key not in kept]
+        translations, records = stale_keys(project, locale)
+        stale = [project.bundles[locale].entries[key] for key in translations]
         folder = staging.path
         documents: dict[str, Any] = {}
         for entry in stale:

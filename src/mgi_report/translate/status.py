@@ -9,7 +9,7 @@ from babel.messages.catalog import Catalog, Message
 
 from ..catalogs import DOMAIN, catalog_path, read_catalog
 from ..errors import UsageError
-from ..merge import content_state
+from ..merge import content_state, stale_keys
 from ..model import Project
 from ..paths import ProjectPaths
 from ..pofile import read_strict
@@ -89,9 +89,7 @@ def translation_status(project: Project, locales: Sequence[str] | None = None,
         has_catalog = catalog_path(paths, locale).is_file()
         catalog = read_catalog(paths, locale) if has_catalog else Catalog(locale=locale)
         ui = _ui_counts(template, catalog, locale == project.structure.source_locale)
-        bundle = project.bundles[locale]
-        translated = {key for key in bundle.entries if key in source}
-        stale = sorted({*bundle.entries, *bundle.translated_from} - translated)
+        stale = sorted(set().union(*stale_keys(project, locale)))
         result.append(LocaleStatus(
             locale, content, ui,
             tuple(k for k, s in states.items() if s == "outdated"),
