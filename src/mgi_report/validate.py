@@ -335,8 +335,7 @@ def _languages(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, str]]:
 def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure,
             countries: set[str], problems: list[Problem]) -> Bundle:
     entries: dict[str, Entry] = {}
-    settings: dict[str, Any] = {}
-    translated_from: dict[str, str] = {}
+    records: dict[str, dict[str, Any]] = {}  # locale.yaml and translated_from.yaml, if valid
     is_source = locale == structure.source_locale
     for stem, doc in files.items():
         try:
@@ -344,17 +343,11 @@ def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure
         except (ValueError, UnknownLocaleError):
             problems.append(doc.problem((), f"folder {locale!r} is not a locale Babel knows"))
             continue
-        if stem == LOCALE_SETTINGS:
+        if stem in (LOCALE_SETTINGS, TRANSLATED_FROM):
             found = _schema_problems(doc, _bundle_schema(stem, is_source))
             problems.extend(found)
             if not found and isinstance(doc.data, dict):
-                settings = doc.data
-            continue
-        if stem == TRANSLATED_FROM:
-            found = _schema_problems(doc, _bundle_schema(stem, is_source))
-            problems.extend(found)
-            if not found and isinstance(doc.data, dict):
-                translated_from = dict(doc.data)
+                records[stem] = doc.data
             continue
         kind = stem if stem in SPECIAL_BUNDLE_FILES else "country"
         if kind == "country" and stem not in countries:
@@ -369,7 +362,9 @@ def _bundle(locale: str, files: Mapping[str, YamlDocument], structure: Structure
             entries[key] = Entry(key, value, doc.file, doc.line_of(path[1:]))
             problems.extend(Problem(doc.file, doc.line_of(path[1:]), key, message)
                             for message in link_problems(value))
-    return Bundle(locale, entries, tuple(settings.get("fallback", ())), translated_from,
+    settings = records.get(LOCALE_SETTINGS, {})
+    return Bundle(locale, entries, tuple(settings.get("fallback", ())),
+                  dict(records.get(TRANSLATED_FROM, {})),
                   tuple(settings.get("never_hyphenate", ())))
 
 
