@@ -205,7 +205,7 @@ def import_offers(root: Path, project: Project, offers: Sequence[Offer], locale:
         init_locale(root, locale)  # a language's content never comes without its catalog
         log.info("started locale %s, as 'mgi-report i18n init --locale %s' does", locale,
                  locale)
-    with transaction(ProjectPaths(project.root).content / locale) as staging:
+    with transaction(paths.content / locale) as staging:
         project = load_project(root)  # again, under the lock: what is replaced is what is read
         result = _apply(project, locale, _updates(project, offers, where, noun), staging)
     _log_written(project, result)
