@@ -163,7 +163,7 @@ def test_decoded_fonts_are_kept_in_the_user_cache_and_a_damaged_entry_is_not_use
     first = run_cli_process("build", "--root", str(project), "--out", str(tmp_path / "a"),
                             *edition, cache=cache)
     assert first.returncode == 0, first.stderr
-    entries = sorted(cache.glob("mgi-report/sfnt-*/*.sfnt"))
+    entries = sorted(cache.glob("mgi-report/sfnt-*/*.bin"))
     assert len(entries) == len(list((project / "templates/fonts").glob("*.woff2")))
     assert all(entry.read_bytes()[:4] in {b"\0\1\0\0", b"OTTO", b"true"} for entry in entries)
     kept = entries[0].read_bytes()

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Load HTML editions in Debian's Chromium with the network blocked and report, per file and
-// viewport width: every request the page made, horizontal overflow, and axe-core violations.
+// viewport width: every request the page made, horizontal overflow, text drawn in a font the
+// page does not embed or in a face the browser had to synthesize, and axe-core violations.
 //
 //   node tools/browser_gates.mjs '{"files": ["build/kaz/profile.en.html"], "widths": [390, 1280],
 //                                  "tags": ["wcag2a", "wcag2aa"], "chromium": "/usr/bin/chromium"}'
@@ -44,6 +45,63 @@ async function overflowing(page) {
   });
 }
 
+async function fontUse(page, client) {
+  // Every element with text of its own (and every pseudo-element): the fonts Chromium drew
+  // it with (CSS.getPlatformFontsForNode) and the face its style asks for. Reported once
+  // per kind: a machine font, or a bold or italic face the page does not declare.
+  const declared = await page.evaluate(() => [...document.fonts].map((face) => ({
+    family: face.family.replace(/^["']|["']$/g, ""), style: face.style,
+    weight: face.weight.split(" ").map(Number),
+  })));
+  const { root } = await client.send("DOM.getDocument", { depth: -1 });
+  const nodes = [];
+  const walk = (node, visible) => {
+    const shown = visible && !["HEAD", "SCRIPT", "STYLE", "TEMPLATE"].includes(node.nodeName);
+    if (shown && node.nodeType === 1 && (node.children || []).some(
+      (child) => child.nodeType === 3 && child.nodeValue.trim())) {
+      nodes.push(node);
+    }
+    for (const pseudo of node.pseudoElements || []) {
+      if (shown) nodes.push(pseudo);
+    }
+    for (const child of node.children || []) walk(child, shown);
+  };
+  walk(root, true);
+  const problems = new Map();
+  for (const node of nodes) {
+    const { fonts } = await client.send("CSS.getPlatformFontsForNode", { nodeId: node.nodeId });
+    if (!fonts.length) continue;
+    const { computedStyle } = await client.send("CSS.getComputedStyleForNode",
+                                                { nodeId: node.nodeId });
+    const style = Object.fromEntries(computedStyle.map(({ name, value }) => [name, value]));
+    const text = (node.children || []).filter((child) => child.nodeType === 3)
+      .map((child) => child.nodeValue).join("").trim().slice(0, 60);
+    const where = `${node.nodeName.toLowerCase()}${node.pseudoType ? "::" + node.pseudoType : ""}`;
+    for (const font of fonts.filter((used) => !used.isCustomFont)) {
+      const key = `machine font|${font.familyName}`;
+      if (!problems.has(key)) {
+        problems.set(key, { kind: "machine font", font: font.familyName, where, text });
+      }
+    }
+    const families = style["font-family"].split(",").map((name) => name.trim()
+      .replace(/^["']|["']$/g, ""));
+    const family = families.find((name) => declared.some((face) => face.family === name));
+    if (!family) continue;
+    const faces = declared.filter((face) => face.family === family);
+    const italic = style["font-style"] !== "normal";
+    const styled = faces.filter((face) => (face.style !== "normal") === italic);
+    const weight = Number(style["font-weight"]);
+    const wanted = `${family} ${style["font-style"]} ${weight}`;
+    if (!styled.length || (weight >= 600 && !styled.some((face) => Math.max(...face.weight) >= 600))) {
+      const key = `synthesized|${wanted}`;
+      if (!problems.has(key)) {
+        problems.set(key, { kind: "synthesized", font: wanted, where, text });
+      }
+    }
+  }
+  return [...problems.values()];
+}
+
 async function measure(page, tags) {
   const metrics = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
@@ -80,13 +138,16 @@ async function checkFile(context, file, widths, tags, axeSource) {
   await page.goto(url, { waitUntil: "load", timeout: 60000 });
   await page.evaluate(() => document.fonts.ready);
   // axe is injected inline after the load, so it requests nothing itself.
+  const client = await page.context().newCDPSession(page);
+  await client.send("DOM.enable");
+  await client.send("CSS.enable");
   await page.evaluate(axeSource);
   const results = [];
   for (const width of widths) {
     await page.setViewportSize({ width, height: 900 });
     await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
     results.push({ file, width, requests: [...requests], errors: [...errors],
-                   ...(await measure(page, tags)) });
+                   fonts: await fontUse(page, client), ...(await measure(page, tags)) });
   }
   await page.close();
   return results;

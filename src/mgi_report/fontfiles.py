@@ -9,12 +9,10 @@ here is WeasyPrint's own (fontTools), so the PDF it makes is the same, byte for 
 from __future__ import annotations
 
 import hashlib
-from contextlib import suppress
 from functools import lru_cache
 from io import BytesIO
 
-from .publish import write_atomic
-from .usercache import user_cache
+from .usercache import read_blob, user_cache, write_blob
 
 WEB_FONT_SIGNATURE = b"wOF"
 
@@ -28,24 +26,13 @@ def as_sfnt(data: bytes) -> bytes:
 
 @lru_cache(maxsize=32)
 def _decoded(digest: str, data: bytes) -> bytes:
-    stored = _stored(digest)
+    cache = user_cache("sfnt", "fonttools")
+    stored = read_blob(cache, digest)
     if stored is not None:
         return stored
     decoded = _decode(data)
-    with suppress(OSError, RuntimeError):
-        name = f"{digest}.{hashlib.sha256(decoded).hexdigest()}.sfnt"
-        write_atomic(user_cache("sfnt", "fonttools") / name, decoded)
+    write_blob(cache, digest, decoded)
     return decoded
-
-
-def _stored(digest: str) -> bytes | None:
-    """A decoded file from the cache, only if its bytes still have the digest in its name."""
-    with suppress(OSError, RuntimeError):
-        for path in user_cache("sfnt", "fonttools").glob(f"{digest}.*.sfnt"):
-            data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest() == path.name.split(".")[1]:
-                return data
-    return None
 
 
 def _decode(data: bytes) -> bytes:

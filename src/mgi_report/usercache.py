@@ -4,6 +4,7 @@ whose results it keeps, so that an upgrade starts afresh instead of reusing them
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from contextlib import suppress
@@ -35,3 +36,20 @@ def write_record(path: Path, record: Any) -> None:
     """Keep ``record``; a cache that cannot be written only costs time later."""
     with suppress(OSError, RuntimeError):
         write_atomic(path, json.dumps(record, sort_keys=True).encode("utf-8"))
+
+
+def read_blob(folder: Path, key: str) -> bytes | None:
+    """Bytes kept under ``key`` by :func:`write_blob`, only if they still have the digest
+    written in their name (a damaged entry is made again, never used)."""
+    with suppress(OSError, RuntimeError):
+        for path in folder.glob(f"{key}.*.bin"):
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest() == path.name.split(".")[1]:
+                return data
+    return None
+
+
+def write_blob(folder: Path, key: str, data: bytes) -> None:
+    """Keep ``data`` under ``key``, its digest in the file name."""
+    with suppress(OSError, RuntimeError):
+        write_atomic(folder / f"{key}.{hashlib.sha256(data).hexdigest()}.bin", data)

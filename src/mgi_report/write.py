@@ -134,9 +134,17 @@ def isolated_font_configuration(html: str) -> Any:
                 os.environ["FONTCONFIG_FILE"] = saved
 
 
+def html_file(html: str, assets: Path, variant: str, identifier: str) -> bytes:
+    """The web edition: the page with its fonts cut to what it shows
+    (:mod:`mgi_report.webfonts`)."""
+    from .webfonts import lean_html
+
+    return lean_html(html).encode("utf-8")
+
+
 Writer = Callable[[str, Path, str, str], bytes]
 
 FORMATS: dict[str, Writer] = {
-    "html": lambda html, assets, variant, identifier: html.encode("utf-8"),
+    "html": html_file,
     "pdf": html_to_pdf,
 }

@@ -1,8 +1,9 @@
 """Gates run in Debian's Chromium (driven by playwright-core, no browser download).
 
 One run of ``tools/browser_gates.mjs`` loads every HTML edition with the network blocked at
-each width and reports, per page, the requests it tried, its horizontal overflow and the
-axe-core violations; the two gates below read that one report.
+each width and reports, per page, the requests it tried, its horizontal overflow, text
+Chromium drew in a machine font or in a face it had to synthesize, and the axe-core
+violations; the two gates below read that one report.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ def check_self_contained(context: GateContext,
             findings.extend(Finding("request", width, f"the page requested {url}")
                             for url in page["requests"])
             findings.extend(Finding("script error", width, error) for error in page["errors"])
+            findings.extend(Finding(use["kind"], f"{width} {use['where']}",
+                                    f"{use['font']}: {use['text']!r}")
+                            for use in page["fonts"])
             if page["scrollWidth"] > page["clientWidth"]:
                 findings.append(Finding(
                     "horizontal scroll", width,
@@ -100,5 +104,6 @@ AXE = Gate("axe", "html", "axe-core in headless Chromium: no WCAG 2.2 A/AA viola
            f"{' and '.join(f'{w}px' for w in WIDTHS)}", check_axe, tool)
 SELF_CONTAINED = Gate("self-contained", "html",
                       "Chromium with the network blocked: no request at all, no horizontal "
-                      f"scroll at {' or '.join(f'{w}px' for w in WIDTHS)}",
+                      f"scroll at {' or '.join(f'{w}px' for w in WIDTHS)}, all text in the "
+                      "page's own fonts (no machine font, no synthesized bold or italic)",
                       check_self_contained, tool_self_contained)
