@@ -246,8 +246,8 @@ def test_folders_pair_by_path_and_list_added_and_removed_files(
     shutil.copy(new / f"{EDITION}.pdf", new / "kaz/extra.en.pdf")
     result = compare(builds.base, new)
     assert [(f.path, f.status) for f in result.files] == [
-        ("kaz/extra.en.pdf", "added"), (f"{EDITION}.html", "removed"),
-        (f"{EDITION}.pdf", "unchanged")]
+        ("index.html", "unchanged"), ("kaz/extra.en.pdf", "added"),
+        (f"{EDITION}.html", "removed"), (f"{EDITION}.pdf", "unchanged")]
     assert result.differs
     text = format_text(result)
     assert "kaz/extra.en.pdf: added" in text and f"{EDITION}.html: removed" in text

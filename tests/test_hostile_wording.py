@@ -22,7 +22,7 @@ from mgi_report.inspect import normalize, pdf_text
 Edit = Callable[[str, str, str], Path]
 HOSTILE_HEADING = '<script>alert(1)</script><a href="javascript:alert(2)">Ergebnisse</a> & Co'
 HOSTILE_PAGE = 'Seite %(page)s </style><b>"von"</b> & %(pages)s'
-ALLOWED_LINK = re.compile(r"^(https?://|mailto:|#)|^[\w.-]+\.html$")
+ALLOWED_LINK = re.compile(r"^(https?://|mailto:|#)|^(\.\./|[\w-]+/)?[\w.-]+\.(html|pdf)$")
 
 
 def links_in_html(html: str) -> list[str]:

@@ -206,7 +206,7 @@ def test_a_second_build_of_the_same_inputs_lays_out_once_with_the_words_kept_who
 
 def test_language_names_are_kept_in_the_user_cache_and_a_damaged_one_is_read_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mgi_report.build import language_name
+    from mgi_report.interface import language_name
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert language_name("de") == "Deutsch"

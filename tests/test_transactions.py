@@ -82,9 +82,11 @@ def leftovers(out: Path) -> list[str]:
 
 
 def assert_consistent(files: dict[str, bytes]) -> None:
-    """The manifest lists exactly the editions in the folder, with their hashes."""
+    """The manifest lists exactly the files in the folder, editions and site pages, with
+    their hashes."""
     manifest = json.loads(files["manifest.json"])
     listed = {entry["path"]: entry["sha256"] for entry in manifest["outputs"]}
+    listed |= {path: entry["sha256"] for path, entry in manifest["site"].items()}
     assert listed == {name: sha256(data) for name, data in files.items()
                       if name != "manifest.json"}
 

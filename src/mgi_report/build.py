@@ -6,6 +6,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import posixpath
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -15,21 +16,27 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from babel import Locale
-
 from . import __version__
 from .catalogs import catalog_path, read_catalog
 from .errors import BuildError, InputError, Problem, UsageError
 from .fonts import ShippedFonts, as_read, check_wording, coverage_message, machine_fonts
+from .interface import language_name
 from .layout import LAYOUT_PASSES, keep_whole, remember_words, remembered_words
 from .load import load_raw
-from .manifest import MANIFEST, OutputRecord, previous_records, sha256, update_manifest
+from .manifest import (
+    MANIFEST,
+    OutputRecord,
+    merge_shards,
+    previous_records,
+    sha256,
+    update_manifest,
+)
 from .merge import merge
 from .model import Edition, EditionSpec, Project, bcp47
 from .paths import ProjectPaths, refuse_project_output
 from .publish import Staging, transaction
 from .render import TEMPLATE_SUFFIX, Alternate, Rendered, RenderOptions, render
-from .usercache import read_record, user_cache, write_record
+from .site import INDEX, publish_site
 from .validate import validate
 from .write import DEFAULT_PDF_VARIANT, FORMATS, lay_out, pdf_variant
 
@@ -216,7 +223,7 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
           locales: Sequence[str] | None = None, formats: Sequence[str] | None = None,
           variant: str = DEFAULT_PDF_VARIANT, mark_fallback: bool = False,
           strict: bool = False, force: bool = False, jobs: int | None = None,
-          shard: tuple[int, int] | None = None,
+          shard: tuple[int, int] | None = None, site_url: str | None = None,
           progress: Callable[[Progress], None] | None = None) -> BuildResult:
     """Build the chosen editions into ``out``; nothing is written unless all succeed.
 
@@ -227,7 +234,9 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     once, in worker processes (default: the machine's cores); the output does not depend
     on it. ``shard`` ``(i, n)`` builds only the i-th of n shares of the chosen editions
     (:func:`in_shard`), for a portfolio split over machines. ``progress`` is told of each
-    edition as it is done (default: :func:`log_progress`).
+    edition as it is done (default: :func:`log_progress`). The folder is a site: an
+    ``index.html`` of every edition it holds and, with a ``site_url`` (default: the
+    structure's), a ``sitemap.xml`` (:mod:`mgi_report.site`).
     """
     root, out = Path(root).resolve(), Path(out)
     refuse_project_output(root, out)
@@ -273,7 +282,20 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
         _make_all(work, to_make, jobs or os.cpu_count() or 1, finished)
         made = tuple(record for index in sorted(records) for record in records[index])
         update_manifest(staging.path, made, f"mgi-report {__version__}")
+        publish_site(project, paths, staging, site_url or project.structure.site_url)
     return BuildResult(made, out / MANIFEST, tuple(done[index] for index in sorted(done)))
+
+
+def merge_portfolio(root: Path | str, out: Path | str, shards: Sequence[Path | str], *,
+                    site_url: str | None = None) -> list[OutputRecord]:
+    """Gather the build folders of a split portfolio into ``out`` (see
+    :func:`mgi_report.manifest.merge_shards`), with the index and sitemap of the whole."""
+    root = Path(root).resolve()
+    project = load_project(root)
+    return merge_shards(
+        Path(out), [Path(shard) for shard in shards], f"mgi-report {__version__}",
+        lambda staging: publish_site(project, ProjectPaths(root), staging,
+                                     site_url or project.structure.site_url))
 
 
 @dataclass(frozen=True)
@@ -439,7 +461,9 @@ def _render(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition:
     """The edition's HTML, once every character a reader will see is in the shipped fonts
     (the wording was checked at its source; this catches what Babel's locale data adds)."""
     spec = edition.spec
-    rendered = render(paths, edition, RenderOptions(alternates(project, spec), mark_fallback))
+    site_index = posixpath.relpath(INDEX, posixpath.dirname(output_path(spec, "html")))
+    rendered = render(paths, edition, RenderOptions(alternates(project, spec), mark_fallback,
+                                                    site_index))
     if missing := fonts.missing(as_read(rendered.html)):
         raise InputError([Problem(f"{spec.name}.html", 0, "", "text from locale data (a date, "
                                   "a number): " + coverage_message(missing))])
@@ -458,17 +482,6 @@ def alternates(project: Project, spec: EditionSpec | None) -> tuple[Alternate, .
     return tuple(Alternate(locale, bcp47(locale), name(locale), f"{report}.{locale}.html",
                            spec is not None and locale == spec.locale)
                  for locale in project.locales)
-
-
-def language_name(locale: str) -> str:
-    """The locale's name in its own language, as CLDR (through Babel) gives it; kept in the
-    user cache, since reading CLDR's data for it takes a tenth of a second per process."""
-    record = user_cache("language-names", "babel") / f"{locale}.json"
-    if isinstance(name := read_record(record), str):
-        return name
-    name = Locale.parse(locale).get_display_name(locale) or locale
-    write_record(record, name)
-    return name
 
 
 def _refuse_outdated(project: Project, editions: list[Edition]) -> None:

@@ -15,9 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .build import Progress, build, check_project, load_project, log_progress
+from .build import (
+    Progress,
+    build,
+    check_project,
+    load_project,
+    log_progress,
+    merge_portfolio,
+)
 from .errors import MgiError
-from .manifest import merge_shards
 from .paths import refuse_project_output
 from .publish import write_atomic
 from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
@@ -69,6 +75,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--shard", type=_shard, default=None, metavar="I/N",
                    help="build only the I-th of N shares of the editions (one machine of a "
                         "split build; see `manifest merge`)")
+    b.add_argument("--site-url", type=_site_url, default=None, metavar="URL",
+                   help="where the folder is published: sitemap.xml's addresses start with it "
+                        "(default: site_url in content/structure.yaml)")
     b.add_argument("--force", action="store_true",
                    help="make every edition again, also those whose inputs and files are "
                         "as the last build left them")
@@ -173,6 +182,8 @@ def parser() -> argparse.ArgumentParser:
                                      help="a build folder made with --shard")
     merge_shards_parser.add_argument("--out", type=Path, default=Path("build"),
                                      help="output folder (default: build)")
+    merge_shards_parser.add_argument("--site-url", type=_site_url, default=None, metavar="URL",
+                                     help="as for build")
 
     d = commands.add_parser(
         "diff", parents=[common], help="show what changed between two builds",
@@ -259,14 +270,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "i18n":
         return _i18n(args)
     if args.command == "manifest":
-        merged = merge_shards(args.out, args.shards, f"mgi-report {__version__}")
+        merged = merge_portfolio(args.root, args.out, args.shards, site_url=args.site_url)
         logging.getLogger("mgi_report").info("gathered %d files from %d shards into %s",
                                              len(merged), len(args.shards), args.out)
         return EXIT_OK
     result = build(args.root, args.out, countries=args.country, reports=args.report,
                    locales=args.locale, formats=args.format, variant=args.pdf_variant,
                    mark_fallback=args.mark_fallback, strict=args.strict, force=args.force,
-                   jobs=args.jobs, shard=args.shard,
+                   jobs=args.jobs, shard=args.shard, site_url=args.site_url,
                    progress=ProgressLines(sys.stderr.isatty()))
     logging.getLogger("mgi_report").info("%s; wrote %d files and %s", result.summary(),
                                          len(result.written), result.manifest)
@@ -300,6 +311,14 @@ def _shard(value: str) -> tuple[int, int]:
     if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
         raise argparse.ArgumentTypeError(f"{value!r} is not a shard: write I/N, 1 <= I <= N")
     return int(match.group(1)), int(match.group(2))
+
+
+def _site_url(value: str) -> str:
+    """An http(s) address, as the folder's address: ending in "/"."""
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an http:// or https:// address "
+                                         "without ?query or #fragment")
+    return value if value.endswith("/") else value + "/"
 
 
 def _jobs(value: str) -> int:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .publish import write_atomic
+
+if TYPE_CHECKING:
+    from .publish import Staging
 
 MANIFEST = "manifest.json"
 _LISTS = ("fallback_keys", "templates", "fallback_messages", "outdated_keys")
@@ -82,19 +85,41 @@ def update_manifest(out: Path, records: Iterable[OutputRecord], generator: str) 
         and entry["path"] not in fresh and (out / entry["path"]).is_file()
     }
     outputs = [value for _, value in sorted({**kept, **fresh}.items())]
-    document = {"generator": generator, "outputs": outputs}
+    return _write(out, {"generator": generator, "outputs": outputs,
+                        "site": read_manifest(out).get("site", {})})
+
+
+def site_records(out: Path) -> dict[str, dict[str, str]]:
+    """The site's pages (index, sitemap) by path: what each was made from and its
+    digest."""
+    site = read_manifest(out).get("site")
+    return {path: entry for path, entry in site.items()
+            if isinstance(entry, dict) and all(isinstance(v, str) for v in entry.values())} \
+        if isinstance(site, dict) else {}
+
+
+def update_site_records(out: Path, site: Mapping[str, Mapping[str, str]]) -> Path:
+    """Record the site's pages as they are now."""
+    document = read_manifest(out)
+    return _write(out, {**document, "site": {path: dict(entry) for path, entry in
+                                             sorted(site.items())}})
+
+
+def _write(out: Path, document: Mapping[str, Any]) -> Path:
     text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     path = out / MANIFEST
     write_atomic(path, text.encode("utf-8"))
     return path
 
 
-def merge_shards(out: Path, shards: Iterable[Path], generator: str) -> list[OutputRecord]:
+def merge_shards(out: Path, shards: Iterable[Path], generator: str,
+                 finish: Callable[[Staging], None] | None = None) -> list[OutputRecord]:
     """Gather the builds of a portfolio's shards (each a build folder with its manifest)
     into ``out``, as one transaction: every file each manifest lists is read once, checked
     against its recorded SHA-256 and staged, and one manifest lists them all. Two shards
     that made the same file differently, a file missing or changed, or a manifest of another
-    version of mgi-report leave ``out`` as it was."""
+    version of mgi-report leave ``out`` as it was. ``finish`` adds what the whole needs
+    (the site's index) to the staged folder before it is swapped in."""
     from .errors import InputError, Problem
     from .publish import transaction
 
@@ -130,4 +155,6 @@ def merge_shards(out: Path, shards: Iterable[Path], generator: str) -> list[Outp
         if problems:
             raise InputError(problems)
         update_manifest(staging.path, (record for record, _ in found.values()), generator)
+        if finish is not None:
+            finish(staging)
     return [record for _, (record, _) in sorted(found.items())]

@@ -30,6 +30,9 @@ class Structure:
     domains: tuple[str, ...]
     reports: Mapping[str, ReportType]
     conventions: tuple[Convention, ...]
+    #: Where the build folder is published (ends in "/"): sitemap.xml's addresses start
+    #: with it. None: no sitemap is written.
+    site_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ import math
 import mimetypes
 import re
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,14 +17,14 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_skeleton
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from .errors import ContentError, Problem, TemplateError
 from .interface import InterfaceWording, LanguageNames, without_marks
 from .markup import Typesetting, address_breaks, inline, plain
-from .model import Edition, Text
+from .model import Edition, Text, bcp47
 from .paths import ProjectPaths
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ class Alternate:
 class RenderOptions:
     alternates: tuple[Alternate, ...] = ()
     mark_fallback: bool = False
+    #: The site's index, relative to the edition (None: the edition is not in a site).
+    site_index: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def render(paths: ProjectPaths, edition: Edition,
     options = options or RenderOptions()
     wording = InterfaceWording(paths, edition.chain or (edition.spec.locale,))
     env = environment(paths, edition.spec.locale, typesettings(edition), loader, wording)
-    try:
+    with template_errors(paths, ENTRY_TEMPLATE):
         template = env.get_template(ENTRY_TEMPLATE)
         values = context(edition, options)
         html = template.render(values)
@@ -116,24 +119,46 @@ def render(paths: ProjectPaths, edition: Edition,
             html = template.render(values)
         html = wording.finish(html, options.mark_fallback)
         shown_keys = tuple(key for key in edition.texts if key in values["shown_keys"])
-        return Rendered(html, tuple(dict.fromkeys(loader.loaded)),
-                        tuple(wording.fallbacks), shown_keys)
+    return Rendered(html, tuple(dict.fromkeys(loader.loaded)), tuple(wording.fallbacks),
+                    shown_keys)
+
+
+def render_page(paths: ProjectPaths, name: str, locale: str,
+                values: Mapping[str, Any]) -> Rendered:
+    """A page of the site that is not an edition (the index), in ``locale``'s interface
+    wording, with the same filters, escaping and errors as an edition."""
+    loader = ProjectLoader(paths)
+    wording = InterfaceWording(paths, (locale,))
+    env = environment(paths, locale, lambda lang: Typesetting(quotation_marks(lang), ()),
+                      loader, wording)
+    with template_errors(paths, name):
+        html = env.get_template(name).render({"lang": bcp47(locale), "shown_keys": set(),
+                                              "mark_fallback": False, **values})
+    return Rendered(wording.finish(html, False), tuple(dict.fromkeys(loader.loaded)),
+                    tuple(wording.fallbacks))
+
+
+@contextmanager
+def template_errors(paths: ProjectPaths, entry: str) -> Iterator[None]:
+    """A template's mistakes as TemplateErrors naming its file and line."""
+    try:
+        yield
     except jinja2.TemplateNotFound as exc:
         where = paths.display(paths.templates / str(exc.name))
         raise TemplateError([Problem(where, 0, "", "template not found")]) from None
     except jinja2.TemplateSyntaxError as exc:
-        where = paths.display(paths.templates / (exc.name or ENTRY_TEMPLATE))
+        where = paths.display(paths.templates / (exc.name or entry))
         raise TemplateError([Problem(where, exc.lineno, "", f"syntax error: {exc.message}")]) \
             from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError([_template_problem(paths, exc, f"undefined: {exc.message}")]) \
-            from None
+        raise TemplateError([_template_problem(paths, exc, f"undefined: {exc.message}",
+                                               entry)]) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as exc:
         if not _in_template(paths, exc):
             raise
         message = "templates call themselves without end" if isinstance(exc, RecursionError) \
             else f"{type(exc).__name__}: {exc}"
-        raise TemplateError([_template_problem(paths, exc, message)]) from None
+        raise TemplateError([_template_problem(paths, exc, message, entry)]) from None
 
 
 def _frames(paths: ProjectPaths, exc: BaseException) -> list[tuple[str, int]]:
@@ -156,9 +181,10 @@ def _in_template(paths: ProjectPaths, exc: BaseException) -> bool:
         or isinstance(exc, RecursionError)
 
 
-def _template_problem(paths: ProjectPaths, exc: BaseException, message: str) -> Problem:
+def _template_problem(paths: ProjectPaths, exc: BaseException, message: str,
+                      entry: str = ENTRY_TEMPLATE) -> Problem:
     """Locate an error at the innermost template line Jinja was rendering."""
-    frames = _frames(paths, exc) or [(paths.display(paths.templates / ENTRY_TEMPLATE), 0)]
+    frames = _frames(paths, exc) or [(paths.display(paths.templates / entry), 0)]
     where, line = frames[-1]
     return Problem(where, line, "", message)
 
@@ -233,6 +259,7 @@ def environment(paths: ProjectPaths, locale: str,
         lang_attr=_lang_attr,
         date=lambda value, skeleton: format_skeleton(skeleton, value, locale=locale),
         number=lambda value: format_decimal(value, locale=locale),
+        percent=lambda value: format_percent(value, locale=locale),
         css_string=css_string,
         css_label=css_label,
         wrap=lambda value, width: textwrap.wrap(str(value), width, break_long_words=False,
@@ -306,6 +333,7 @@ def context(edition: Edition, options: RenderOptions) -> dict[str, Any]:
         "sources": edition.country.sources,
         "iso_date": edition.country.published.isoformat(),
         "alternates": options.alternates,
+        "site_index": options.site_index,
         "mark_fallback": options.mark_fallback,
         "fallback_languages": LanguageNames(
             tuple(sorted({t.lang for t in texts.values()} - {edition.lang})), spec.locale),

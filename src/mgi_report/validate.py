@@ -241,6 +241,7 @@ def _structure(doc: YamlDocument, problems: list[Problem]) -> Structure | None:
         domains=tuple(data["domains"]),
         reports={rid: ReportType(rid, tuple(r["sections"])) for rid, r in data["reports"].items()},
         conventions=tuple(Convention(c["id"], c["year"]) for c in data["conventions"]),
+        site_url=data.get("site_url"),
     )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import InputError, UsageError
 from ..manifest import read_manifest
+from ..site import INDEX
 from .context import GateContext
 from .model import Gate, GateResult, Outcome, Target
 from .registry import GATES
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 
 BUILT_FILE = re.compile(r"^(?P<country>[^/]+)/(?P<report>[^/.]+)\.(?P<locale>[^/.]+)"
                         r"\.(?P<format>html|pdf)$")
+#: The site index's row in the table of results.
+INDEX_ROW = "index"
 #: Findings shown per failed result in the table; the records keep them all.
 SHOWN_FINDINGS = 20
 
@@ -38,6 +41,8 @@ def find_targets(out: Path) -> list[Target]:
             targets.append(Target(edition, match["format"], out / relative))
     if not targets:
         raise UsageError(f"{out}: no editions found (run mgi-report build first)")
+    if (out / INDEX).is_file():  # the site's index is held to the HTML gates too
+        targets.append(Target(INDEX_ROW, "html", out / INDEX))
     return sorted(targets, key=lambda t: (t.edition, t.format))
 
 
