@@ -108,3 +108,15 @@ def edit(project_copy: Path) -> Callable[[str, str, str], Path]:
         return path
 
     return replace
+
+
+def without_project_scripts(html: str) -> str:
+    """The page without the scripts its templates put in it (templates/js, inline), so
+    that a script left in it came from somewhere else."""
+    from mgi_report.paths import ProjectPaths
+    from mgi_report.render import inline_script
+
+    for script in sorted((ROOT / "templates/js").glob("*.js")):
+        code = inline_script(ProjectPaths(ROOT), f"js/{script.name}")
+        html = html.replace(f"<script>\n{code}\n</script>", "")
+    return html

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Load HTML editions in Debian's Chromium with the network blocked and report, per file and
-// viewport width: every request the page made, horizontal overflow, text drawn in a font the
+// Load HTML editions in Debian's Chromium with the network blocked and report, per file,
+// viewport width and colour scheme (light, dark): every request the page made, horizontal overflow, text drawn in a font the
 // page does not embed or in a face the browser had to synthesize, and axe-core violations.
 //
 //   node tools/browser_gates.mjs '{"files": ["build/kaz/profile.en.html"], "widths": [390, 1280],
@@ -144,10 +144,13 @@ async function checkFile(context, file, widths, tags, axeSource) {
   await page.evaluate(axeSource);
   const results = [];
   for (const width of widths) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
-    results.push({ file, width, requests: [...requests], errors: [...errors],
-                   fonts: await fontUse(page, client), ...(await measure(page, tags)) });
+    for (const scheme of ["light", "dark"]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
+      results.push({ file, width, scheme, requests: [...requests], errors: [...errors],
+                     fonts: await fontUse(page, client), ...(await measure(page, tags)) });
+    }
   }
   await page.close();
   return results;

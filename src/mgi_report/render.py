@@ -80,6 +80,11 @@ class WheelSegment:
     path: str
     label_x: float
     label_y: float
+    #: Where the domain's icon goes: towards the rim, on the same spoke as the label.
+    icon_x: float
+    icon_y: float
+    #: The width of the segment across its label (a chord of the ring there).
+    label_chord: float
 
 
 @dataclass(frozen=True)
@@ -267,6 +272,7 @@ def environment(paths: ProjectPaths, locale: str,
     )
     env.globals.update(
         stylesheet=lambda name: Markup(inline_stylesheet(paths, name)),
+        script=lambda name: Markup(inline_script(paths, name)),
         wheel=wheel,
     )
     return env
@@ -429,13 +435,28 @@ def css_label(template: str, **counters: str) -> Markup:
     return Markup(" ").join(out)
 
 
-def inline_stylesheet(paths: ProjectPaths, name: str) -> str:
-    """A stylesheet from templates/ with its ``url()`` assets embedded as data: URIs."""
+def inline_script(paths: ProjectPaths, name: str) -> str:
+    """A script from templates/, to put inside ``<script>``: a ``</`` in it is written
+    ``<\\/`` (the same to JavaScript), so nothing in the file can end the element."""
+    return _template_text(paths, name, "script").replace("</", "<\\/")
+
+
+def _template_text(paths: ProjectPaths, name: str, kind: str) -> str:
     path = (paths.templates / name).resolve()
     if not path.is_relative_to(paths.templates.resolve()) or not path.is_file():
         raise TemplateError([Problem(paths.display(paths.templates / name), 0, "",
-                                     "stylesheet not found in templates/")])
-    css = paths.read(path).decode("utf-8", errors="strict")
+                                     f"{kind} not found in templates/")])
+    try:
+        return paths.read(path).decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        raise TemplateError([Problem(paths.display(path), 0, "", "not valid UTF-8 text")]) \
+            from exc
+
+
+def inline_stylesheet(paths: ProjectPaths, name: str) -> str:
+    """A stylesheet from templates/ with its ``url()`` assets embedded as data: URIs."""
+    path = (paths.templates / name).resolve()
+    css = _template_text(paths, name, "stylesheet")
 
     def embed(match: re.Match[str]) -> str:
         url = match.group(2)
@@ -463,23 +484,28 @@ _FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf"}
 
 
 def wheel(count: int, outer: float, inner: float, gap: float = 1.5) -> list[WheelSegment]:
-    """Annular sectors of the domain wheel, clockwise from the top."""
+    """Annular sectors of the domain wheel, clockwise from the top, each with where its
+    label (a little inside the middle of the ring) and its icon (near the rim) go."""
     segments = []
     step = 2 * math.pi / count
     for index in range(count):
         start = -math.pi / 2 + index * step + math.radians(gap / 2)
         end = start + step - math.radians(gap)
         middle = (start + end) / 2
-        mid_radius = (outer + inner) / 2
+        mid_radius = inner + (outer - inner) * 0.45
 
         def point(radius: float, angle: float) -> str:
             return f"{radius * math.cos(angle):.2f} {radius * math.sin(angle):.2f}"
 
         path = (f"M {point(outer, start)} A {outer} {outer} 0 0 1 {point(outer, end)} "
                 f"L {point(inner, end)} A {inner} {inner} 0 0 0 {point(inner, start)} Z")
+        icon_radius = outer - (outer - inner) * 0.14
         segments.append(WheelSegment(index + 1, path,
                                      round(mid_radius * math.cos(middle), 2),
-                                     round(mid_radius * math.sin(middle), 2)))
+                                     round(mid_radius * math.sin(middle), 2),
+                                     round(icon_radius * math.cos(middle), 2),
+                                     round(icon_radius * math.sin(middle), 2),
+                                     round(2 * mid_radius * math.sin(step / 2), 2)))
     return segments
 
 

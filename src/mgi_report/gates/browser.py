@@ -52,7 +52,7 @@ def check_axe(context: GateContext, targets: Sequence[Target]) -> Mapping[Path, 
     outcomes = {}
     for target in targets:
         findings = [
-            Finding(f"axe {violation['id']}", f"{page['width']}px {' '.join(node['target'])}",
+            Finding(f"axe {violation['id']}", f"{_view(page)} {' '.join(node['target'])}",
                     f"{violation['help']} ({violation['impact']}): {node['html'][:160]}")
             for page in pages[target.path.resolve()]
             for violation in page["violations"] for node in violation["nodes"]]
@@ -67,7 +67,7 @@ def check_self_contained(context: GateContext,
     for target in targets:
         findings: list[Finding] = []
         for page in pages[target.path.resolve()]:
-            width = f"{page['width']}px"
+            width = _view(page)
             findings.extend(Finding("request", width, f"the page requested {url}")
                             for url in page["requests"])
             findings.extend(Finding("script error", width, error) for error in page["errors"])
@@ -81,6 +81,12 @@ def check_self_contained(context: GateContext,
                     f"viewport; sticking out: {', '.join(page['overflow']) or '?'}"))
         outcomes[target.path] = Outcome.of(findings)
     return outcomes
+
+
+def _view(page: Mapping[str, Any]) -> str:
+    """Where a finding was seen: ``390px``, or ``390px dark`` in the dark colour scheme."""
+    scheme = page.get("scheme", "light")
+    return f"{page['width']}px" + ("" if scheme == "light" else f" {scheme}")
 
 
 def tool(context: GateContext) -> str:
@@ -101,7 +107,8 @@ def tool_self_contained(context: GateContext) -> str:
 
 
 AXE = Gate("axe", "html", "axe-core in headless Chromium: no WCAG 2.2 A/AA violation at "
-           f"{' and '.join(f'{w}px' for w in WIDTHS)}", check_axe, tool)
+           f"{' and '.join(f'{w}px' for w in WIDTHS)}, in the light and the dark colour "
+           "scheme", check_axe, tool)
 SELF_CONTAINED = Gate("self-contained", "html",
                       "Chromium with the network blocked: no request at all, no horizontal "
                       f"scroll at {' or '.join(f'{w}px' for w in WIDTHS)}, all text in the "
