@@ -55,7 +55,8 @@ async function main() {
     const errors = [];
     let loads = 0;
     page.on("pageerror", (error) => errors.push(String(error)));
-    page.on("load", () => { loads += 1; });
+    // Counted as each navigation commits, which is before the new page's text can show.
+    page.on("framenavigated", (frame) => { loads += frame === page.mainFrame() ? 1 : 0; });
     await page.goto(options.url);
     process.stdout.write("loaded\n");
     const deadline = Date.now() + options.timeout;

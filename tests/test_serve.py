@@ -279,6 +279,7 @@ def test_a_pdf_edition_is_made_when_asked_for_and_made_again_once_it_is_out_of_d
     pdf = response.read()
     connection.close()
     assert response.status == 200 and response.getheader("Content-Type") == "application/pdf"
+    assert response.getheader("Cache-Control") == "no-store"
     assert pdf.startswith(b"%PDF-") and (preview.folder / "kaz/profile.en.pdf").read_bytes() == pdf
     assert PROFILE_SENTENCE in normalize(pdf_text(pdf).text)
     edit("content/en/kaz.yaml", PROFILE_SENTENCE, "This edited profile describes")
@@ -300,7 +301,7 @@ def test_nothing_outside_the_serve_folder_is_served(preview: Preview, tmp_path: 
                    "/kaz/..%2f..%2f..%2fetc/passwd", "/kaz/%2E%2E/%2E%2E/etc/passwd",
                    "/%252e%252e/etc/passwd", "/..%5c..%5cetc/passwd", "//etc/passwd",
                    "/kaz/link/secret.txt", "/kaz/linked.html", "/kaz/%00.html",
-                   "/%ff.html", f"/{'../' * 8}{secret}"):
+                   "/%ff.html", f"/{'../' * 8}{secret}", "/kaz/snapshot.en.html/"):
         status, _, body = fetch(preview, target)
         assert status == 404, target
         assert "root:" not in body and "unpublished" not in body, target

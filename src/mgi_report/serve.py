@@ -332,6 +332,8 @@ class Preview:
                 return Response(HTTPStatus.OK, body=listing(
                     path, relative, self._editions(), added).encode("utf-8"))
             path = index
+        elif relative.endswith("/"):
+            path = None  # a file named as a folder: its relative links would lead astray
         data = _read_file(path) if path is not None else None
         if data is None or path is None:
             return self._page(HTTPStatus.NOT_FOUND, "Not found", generation, errors)
@@ -521,12 +523,11 @@ def request_path(target: str) -> str | None:
         return None
     if not decoded.startswith("/"):
         return None
-    segments = decoded[1:].split("/")
-    if any(not segment or segment.startswith(".") or "\0" in segment or "\\" in segment
-           for segment in segments[:-1]) or segments[-1].startswith(".") \
-            or "\0" in segments[-1] or "\\" in segments[-1]:
+    *folders, name = decoded[1:].split("/")  # name is empty for a folder: ``kaz/``
+    if not all(folders) or any(segment.startswith(".") or "\0" in segment or "\\" in segment
+                               for segment in (*folders, name)):
         return None
-    return "/".join(segments)
+    return decoded[1:]
 
 
 def inject(page: str, added: str) -> str:
