@@ -433,4 +433,5 @@ def test_an_open_page_reloads_in_a_browser_after_an_edit_and_stays_when_the_serv
     assert seen["loads"] == 2, "the edit reloaded the page once"
     assert seen["loadsAfterStop"] == 0 and seen["shown"], "the page stays when the server goes"
     assert seen["url"] == options["url"]
+    assert (preview.folder / "kaz/snapshot.en.html").is_file(), "a serve folder given is kept"
     assert seen["errors"] == [] and seen["others"] == [], "the page requests nothing else"
