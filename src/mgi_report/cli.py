@@ -7,7 +7,9 @@ import json
 import logging
 import os
 import re
+import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -171,6 +173,18 @@ def parser() -> argparse.ArgumentParser:
                        help="also refuse what a strict build refuses: outdated and stale "
                             "translations, fuzzy interface messages")
 
+    serve = commands.add_parser(
+        "serve", parents=[common], help="preview the HTML editions in a browser while editing",
+        description="Build the HTML editions into a serve folder and serve them on 127.0.0.1 "
+                    "only. A change under content/, templates/ or locale/ is built again and "
+                    "the open pages it changed reload; a failed build's problems show in "
+                    "every page until they are fixed. A PDF edition is built when it is "
+                    "asked for. Ctrl-C stops.")
+    serve.add_argument("--port", type=_port, default=8000,
+                       help="TCP port on 127.0.0.1 (default: 8000; 0: any free port)")
+    serve.add_argument("--out", type=Path, metavar="DIR",
+                       help="serve folder, kept (default: a temporary folder, removed on exit)")
+
     m = commands.add_parser("manifest", help="combine the builds of a split portfolio",
                             description="Work on build folders as a whole.")
     m_commands = m.add_subparsers(dest="manifest_command", required=True, metavar="ACTION")
@@ -269,6 +283,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "i18n":
         return _i18n(args)
+    if args.command == "serve":
+        return _serve(args)
     if args.command == "manifest":
         merged = merge_portfolio(args.root, args.out, args.shards, site_url=args.site_url)
         logging.getLogger("mgi_report").info("gathered %d files from %d shards into %s",
@@ -304,6 +320,35 @@ class ProgressLines:
             note = f"  ({_clock(time.monotonic() - self.started)} elapsed"
             note += f", about {_clock(left)} left)" if item.done < item.total else ")"
         log_progress(item, note)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import Preview  # the file watcher loads only for it
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    # `kill` stops it as Ctrl-C does, its temporary folder removed
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
+    try:
+        with Preview(args.root, args.out, port=args.port) as preview:
+            preview.start()
+            print(f"serving {preview.url} from {preview.folder} (Ctrl-C stops)", flush=True)
+            preview.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    return EXIT_OK
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port (0 to 65535)")
+    return int(value)
 
 
 def _shard(value: str) -> tuple[int, int]:
