@@ -11,6 +11,8 @@ from pathlib import Path
 
 from fontTools import subset
 
+from mgi_report.webfonts import subset_options
+
 FACES = ("Regular", "Bold", "Italic", "BoldItalic")
 UNICODES = (
     "U+0000-024F,U+0250-02FF,U+0300-036F,U+0370-03FF,U+0400-052F,U+1E00-1EFF,"
@@ -21,12 +23,7 @@ UNICODES = (
 def main(source: Path, target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for face in FACES:
-        options = subset.Options()
-        options.flavor = "woff2"
-        options.layout_features = ["*"]
-        options.name_IDs = ["*"]
-        options.notdef_outline = True
-        options.hinting = False
+        options = subset_options()
         font = subset.load_font(str(source / f"NotoSans-{face}.ttf"), options)
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=subset.parse_unicodes(UNICODES))
