@@ -124,6 +124,13 @@ def test_the_address_chooses_the_domain_it_names(walked: dict[str, Any]) -> None
     assert walked["addressed"]["panel"] == dict(domain_headings())["crises"]
 
 
+def test_a_later_address_chooses_its_domain_and_a_malformed_one_the_first(
+        walked: dict[str, Any]) -> None:
+    assert walked["hashChanged"]["selected"] == "partnerships"
+    assert walked["malformed"]["selected"] == domain_headings()[0][0]
+    assert walked["malformed"]["panel"] == domain_headings()[0][1]
+
+
 def test_without_javascript_the_segments_are_links_to_the_findings(
         walked: dict[str, Any]) -> None:
     still = walked["noScript"]

@@ -3,6 +3,7 @@ translation coverage, a sitemap with hreflang alternates, and a way back from ea
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from conftest import ROOT, SessionBuild, run_cli
 from mgi_report.build import build, load_project
 from mgi_report.manifest import read_manifest
+from mgi_report.site import SITE_URL
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -135,6 +137,23 @@ def test_site_url_comes_from_the_flag_and_without_any_there_is_no_sitemap(
                 "--site-url", "reports.example.org")
     assert refused.value.code == 2
     assert "is not an http:// or https:// address" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("address", [
+    "http://[::1/", "http://a\x01b/", "http://e.com/a/../../b/", "http://user:pw@e.com/",
+    'http://e.com/x"<>&y/', "http://e.com:99999/", "ftp://e.com/", "http://e.com/?q=1"])
+def test_the_build_refuses_a_site_url_that_is_not_a_plain_address(
+        address: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as refused:
+        run_cli(capsys, "build", "--root", str(ROOT), "--out", str(tmp_path / "out"),
+                "--site-url", address)
+    assert refused.value.code == 2
+    assert "is not an http:// or https:// address" in capsys.readouterr().err
+
+
+def test_the_schema_and_the_command_line_hold_site_url_to_one_pattern() -> None:
+    schema = json.loads((ROOT / "src/mgi_report/schemas/structure.json").read_text("utf-8"))
+    assert schema["properties"]["site_url"]["pattern"] == f"^{SITE_URL.pattern}$"
 
 
 def test_a_site_url_that_is_not_an_address_is_refused_at_its_line(

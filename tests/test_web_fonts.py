@@ -69,6 +69,20 @@ def test_a_face_used_only_on_wide_screens_is_kept_and_one_used_only_in_print_is_
     assert set(embedded(lean)) == {("normal", 400), ("italic", 400), ("normal", 700)}
 
 
+@pytest.mark.parametrize("rule", [
+    "p::first-line { font-style: italic }", "p::first-letter { font-style: italic }",
+    "p:hover { font-style: italic }", "a:focus-visible { font-style: italic }"])
+def test_a_face_used_only_by_part_of_a_line_or_in_a_state_the_reader_causes_is_kept(
+        rule: str) -> None:
+    lean = lean_html(page('<p>text <a href="#">link</a></p>', rule))
+    assert ("italic", 400) in embedded(lean)
+
+
+def test_a_quotation_keeps_the_quotation_marks_a_browser_draws_for_it() -> None:
+    lean = lean_html(page('<p lang="de"><q>x <q>y</q></q></p>'))
+    assert set("„“‚‘«»") <= embedded(lean)[("normal", 400)]
+
+
 def test_each_face_keeps_the_characters_of_the_page_and_no_others() -> None:
     lean = lean_html(page("<p>Kazakhstan — Казахстан, <b>2018</b></p>"))
     regular = embedded(lean)[("normal", 400)]

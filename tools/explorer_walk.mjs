@@ -86,7 +86,16 @@ async function main() {
     const fromAddress = await browser.newPage();
     await fromAddress.goto(`${url}#explore-${options.domain}`);
     const addressed = await state(fromAddress);
+    await fromAddress.evaluate(() => { window.location.hash = "#explore-partnerships"; });
+    await fromAddress.waitForFunction(() => document.querySelector(
+      '#explorer [aria-selected="true"]').getAttribute("data-domain") === "partnerships",
+    null, { timeout: 5000 }).catch(() => null);
+    const hashChanged = await state(fromAddress);
     await fromAddress.close();
+    const badAddress = await browser.newPage();
+    await badAddress.goto(`${url}#explore-%E0%A4%A`);
+    const malformed = await state(badAddress);
+    await badAddress.close();
     const context = await browser.newContext({ javaScriptEnabled: false });
     const still = await context.newPage();
     await still.goto(url);
@@ -99,7 +108,8 @@ async function main() {
     await still.click("#explorer a.wheel-link >> nth=2", { force: true });
     noScript.hashAfterClick = await still.evaluate(() => window.location.hash);
     await context.close();
-    process.stdout.write(JSON.stringify({ walks, addressed, noScript }) + "\n");
+    process.stdout.write(JSON.stringify({ walks, addressed, hashChanged, malformed,
+                                          noScript }) + "\n");
   } finally {
     await browser.close();
   }

@@ -360,10 +360,15 @@ def _shard(value: str) -> tuple[int, int]:
 
 def _site_url(value: str) -> str:
     """An http(s) address, as the folder's address: ending in "/"."""
-    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not an http:// or https:// address "
-                                         "without ?query or #fragment")
-    return value if value.endswith("/") else value + "/"
+    from .site import SITE_URL
+
+    address = value if value.endswith("/") else value + "/"
+    port = re.search(r"^https?://[^/]*:([0-9]+)/", address)
+    if not SITE_URL.fullmatch(address) or (port and not 0 < int(port.group(1)) < 65536):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an http:// or https:// address of a host (no user, ?query, "
+            "#fragment or ../)")
+    return address
 
 
 def _jobs(value: str) -> int:

@@ -9,6 +9,7 @@ translation coverage as it was built.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin
@@ -25,6 +26,11 @@ from .render import Rendered, render_page
 INDEX = "index.html"
 SITEMAP = "sitemap.xml"
 INDEX_TEMPLATE = "index.html.j2"
+#: A site's address: http(s), a host name (letters, digits, dots, hyphens) and an optional
+#: port, a path of URL characters without dot segments, ending in "/"; no user, query or
+#: fragment. The structure schema holds the same pattern.
+SITE_URL = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?"
+                      r"(?:/(?!\.\.?/)[A-Za-z0-9._~!$&'()*+,;=:@%-]*)*/")
 SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 

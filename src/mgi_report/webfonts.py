@@ -22,7 +22,9 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import tinycss2  # type: ignore[import-untyped]
@@ -37,9 +39,21 @@ DATA_URI = re.compile(r"data:((font|application)/[\w.+-]+);base64,([A-Za-z0-9+/=
 #: digits, the hyphen of an automatic break (U+2010, or "-" where the font lacks it), an
 #: ellipsis for overflowing text.
 GENERATED = frozenset("0123456789. -\u2010\u2026")
-#: The pseudo-elements that can draw text.
-PSEUDO_ELEMENTS = (None, "before", "after", "marker")
+#: The pseudo-elements that can draw text, or set part of an element's text in another
+#: face.
+PSEUDO_ELEMENTS = (None, "before", "after", "marker", "first-line", "first-letter")
+#: States a reader puts an element in, which WeasyPrint's cascade never matches.
+USER_ACTIONS = re.compile(r":(?:hover|active|focus-visible|focus-within|focus)\b")
+#: Quotation marks a browser draws for <q> from its own tables, in any language.
+QUOTES = frozenset("\"'\u201c\u201d\u2018\u2019\u201e\u201a\u00ab\u00bb\u2039\u203a"
+                   "\u300c\u300d\u300e\u300f")
 OBLIQUE = {"italic", "oblique"}
+#: What a media query must set to change the faces a page uses or the characters it draws.
+TEXT_PROPERTIES = frozenset({
+    "font", "font-family", "font-weight", "font-style", "font-variant", "font-variant-caps",
+    "font-synthesis", "text-transform", "display", "content", "visibility", "list-style",
+    "list-style-type", "hyphens", "text-overflow", "quotes", "counter-reset",
+    "counter-increment", "counter-set"})
 
 
 @dataclass(frozen=True)
@@ -57,7 +71,26 @@ class FontFace:
 
 def lean_html(html: str) -> str:
     """``html`` with each embedded face subset to the page's characters, and the faces no
-    visible element uses left out; the rest of the page byte for byte as it was."""
+    visible element uses left out; the rest of the page byte for byte as it was. Kept in
+    the user cache by the page and this module's code, so a rebuild of the same page does
+    not work it out again."""
+    cache = user_cache("lean-html", "weasyprint", "fonttools", "brotli")
+    key = hashlib.sha256(_code_digest() + html.encode("utf-8")).hexdigest()
+    stored = read_blob(cache, key)
+    if stored is not None:
+        return stored.decode("utf-8")
+    lean = _leaned(html)
+    write_blob(cache, key, lean.encode("utf-8"))
+    return lean
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    """What the leaning is made by: this module's source."""
+    return hashlib.sha256(Path(__file__).read_bytes()).digest()
+
+
+def _leaned(html: str) -> str:
     style = STYLE.search(html)
     if style is None:
         return html
@@ -72,7 +105,7 @@ def lean_html(html: str) -> str:
         return html
     texts = _source_texts(css, rules)
     others = "".join(text for index, text in enumerate(texts) if index not in faces)
-    bare = html[:style.start(2)] + html[style.end(2):]
+    bare = _document(html[:style.start(2)] + html[style.end(2):])
     used: set[FontFace] = set()
     characters: set[str] = set(GENERATED)
     characters.update(_css_strings(rules))
@@ -153,9 +186,11 @@ def _embedded(values: list[Any], stashed: re.Pattern[str]) -> int | None:
 
 def _screens(css: str) -> Iterator[str]:
     """``css`` as it applies on screens of every size: WeasyPrint knows media types, not
-    features, so each ``@media`` query that tests a feature (a width, a colour scheme) is
-    taken as true alone, then all of them at once, then none; the faces and characters of
-    these cascades together are those of any screen short of unusual mixes of queries."""
+    features, so each ``@media`` query that tests a feature (a width, a colour scheme) and
+    can change a face or a character is taken as true alone, then all of them at once, then
+    none; the faces and characters of these cascades together are those of any screen
+    short of unusual mixes of queries. (A query that sets only colours or sizes changes
+    neither, and is left to WeasyPrint, which skips it.)"""
     count = len(list(_feature_queries(_parsed(css))))
     scenarios = [frozenset[int](), *(frozenset({index}) for index in range(count)),
                  frozenset(range(count))]
@@ -165,6 +200,8 @@ def _screens(css: str) -> Iterator[str]:
             rule.prelude = tinycss2.parse_component_value_list(
                 f" {_without_features(rule.prelude) if index in enabled else 'not all'} ")
         yield tinycss2.serialize(rules)
+    if USER_ACTIONS.search(css):  # hovered, focused: the rules for those states apply
+        yield USER_ACTIONS.sub("", tinycss2.serialize(_parsed(css)))
 
 
 def _parsed(css: str) -> list[Any]:
@@ -172,11 +209,13 @@ def _parsed(css: str) -> list[Any]:
 
 
 def _feature_queries(rules: Iterable[Any]) -> Iterator[Any]:
-    """Every ``@media`` rule, at any depth, whose query tests a media feature."""
+    """Every ``@media`` rule, at any depth, whose query tests a media feature and whose
+    rules set what chooses a face or the characters drawn."""
     for rule in rules:
         if rule.type != "at-rule" or rule.content is None:
             continue
-        if rule.lower_at_keyword == "media" and "(" in tinycss2.serialize(rule.prelude):
+        if rule.lower_at_keyword == "media" and "(" in tinycss2.serialize(rule.prelude) and \
+                TEXT_PROPERTIES & set(_declared(rule.content)):
             yield rule
         if rule.lower_at_keyword in {"media", "supports", "layer", "container"}:
             parsed = tinycss2.parse_rule_list(rule.content, skip_comments=False,
@@ -185,6 +224,20 @@ def _feature_queries(rules: Iterable[Any]) -> Iterator[Any]:
             if inner:
                 rule.content = parsed
                 yield from inner
+
+
+def _declared(content: list[Any]) -> Iterator[str]:
+    """The names of the properties a block's rules declare, at any depth."""
+    for rule in tinycss2.parse_rule_list(content, skip_comments=True, skip_whitespace=True):
+        if rule.content is None:
+            continue
+        if rule.type == "at-rule":
+            yield from _declared(rule.content)
+        elif rule.type == "qualified-rule":
+            yield from (declaration.lower_name for declaration in
+                        tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                       skip_whitespace=True)
+                        if declaration.type == "declaration")
 
 
 def _without_features(prelude: list[Any]) -> str:
@@ -198,15 +251,21 @@ def _without_features(prelude: list[Any]) -> str:
     return ", ".join(queries)
 
 
-def _visit_page(page: str, sheet: str, faces: list[FontFace], used: set[FontFace],
+def _document(page: str) -> Any:
+    """The page as WeasyPrint reads it for screen media (parsed once for every cascade)."""
+    from weasyprint import HTML
+
+    return HTML(string=page, media_type="screen")
+
+
+def _visit_page(document: Any, sheet: str, faces: list[FontFace], used: set[FontFace],
                 characters: set[str]) -> None:
-    """Add the faces ``page``'s visible elements are set in when styled by ``sheet``, and
+    """Add the faces the page's visible elements are set in when styled by ``sheet``, and
     the characters it can show, as WeasyPrint's cascade for screen media has them."""
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS
     from weasyprint.css import get_all_computed_styles
 
     with _quiet("weasyprint"):
-        document = HTML(string=page, media_type="screen")
         style_for = get_all_computed_styles(
             document, user_stylesheets=[CSS(string=sheet, media_type="screen")])
 
@@ -223,6 +282,8 @@ def _visit_page(page: str, sheet: str, faces: list[FontFace], used: set[FontFace
                     used.add(face)
         own = (element.text or "") + "".join(child.tail or "" for child in element)
         characters.update(_as_drawn(own, style))
+        if element.tag == "q":
+            characters.update(QUOTES)
         for child in element:
             visit(child)
 
@@ -262,6 +323,8 @@ def _draws_text(element: Any, pseudo: str | None, style: Any) -> bool:
             (child.tail or "").strip() for child in element)
     if pseudo == "marker":
         return "list-item" in style["display"] and style["list_style_type"] != "none"
+    if pseudo in {"first-line", "first-letter"}:
+        return _draws_text(element, None, style)
     return style["content"] not in ("normal", "none")
 
 

@@ -58,6 +58,10 @@
       tab.addEventListener("click", function (event) {
         event.preventDefault();
         select(index, true, true);
+        // On a small screen the findings may start below the fold: bring them up.
+        if (panel.getBoundingClientRect().top > window.innerHeight * 0.8) {
+          panel.scrollIntoView({ block: "start" });
+        }
       });
       tab.addEventListener("keydown", function (event) {
         var next = null;
@@ -77,17 +81,36 @@
       });
     });
 
-    var asked = /^#explore-(.+)$/.exec(window.location.hash);
-    var first = 0;
-    tabs.forEach(function (tab, index) {
-      if (asked && tab.getAttribute("data-domain") === decodeURIComponent(asked[1])) {
-        first = index;
+    // The domain an address names (#explore-<domain>), or null.
+    function asked() {
+      var match = /^#explore-(.+)$/.exec(window.location.hash);
+      var name = null;
+      try {
+        name = match ? decodeURIComponent(match[1]) : null;
+      } catch (error) {
+        return null;
       }
-    });
-    select(first, false, false);
-    if (asked) {
+      var found = null;
+      tabs.forEach(function (tab, index) {
+        if (tab.getAttribute("data-domain") === name) {
+          found = index;
+        }
+      });
+      return found;
+    }
+
+    var first = asked();
+    select(first === null ? 0 : first, false, false);
+    if (first !== null) {
       explorer.scrollIntoView();
     }
+    window.addEventListener("hashchange", function () {
+      var named = asked();
+      if (named !== null) {
+        select(named, false, false);
+        explorer.scrollIntoView();
+      }
+    });
   }
 
   // The findings come after the wheel in the page: start once they are there.
