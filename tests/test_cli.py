@@ -47,6 +47,17 @@ def test_build_reports_progress_per_edition_and_quiet_silences_it(
     assert capsys.readouterr().err == ""
 
 
+def test_a_pdf_build_says_nothing_but_its_progress_and_summary(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The layout engine's remarks on rules meant for screens are not the reader's to see."""
+    args = ["build", "--root", str(ROOT), "--report", "profile", "--locale", "de",
+            "--format", "pdf", "--out", str(tmp_path), "--jobs", "1"]
+    assert main(args) == 0
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("[1/1] kaz/profile.de  pdf (") and "editions:" in lines[1]
+
+
 def test_pdf_variant_option_chooses_pdf_a(tmp_path: Path) -> None:
     assert main(["build", "--root", str(ROOT), "--report", "profile", "--format", "pdf",
                  "--pdf-variant", "pdf/a-3u", "--out", str(tmp_path), "--quiet"]) == 0
