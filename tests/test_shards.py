@@ -69,3 +69,43 @@ def test_make_build_passes_the_shard_of_one_machine_to_the_build() -> None:
                             'BUILD_OPTIONS=--shard 2/4', "STAMP=Makefile"],
                            capture_output=True, text=True, check=True).stdout
     assert "mgi-report build --out build --shard 2/4" in shown
+
+
+@pytest.fixture(scope="module")
+def shard_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Shares of the portfolio's web editions: 1/2, 2/2 and 1/3, and a build without
+    --shard."""
+    base = tmp_path_factory.mktemp("shards")
+    folders = {}
+    for name, shard in (("1of2", (1, 2)), ("2of2", (2, 2)), ("1of3", (1, 3)), ("whole", None)):
+        folders[name] = base / name
+        build(ROOT, folders[name], formats=["html"], shard=shard, jobs=1)
+    return folders
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    (["1of2"], "shard: shard 2/2 is missing: the merge would not be the whole portfolio"),
+    (["1of2", "1of2", "2of2"], "shard: shard 1/2 again (also "),
+    (["1of2", "1of3"], "shard: shard 1/3: the shards come from different splits"),
+    (["1of2", "2of2", "whole"], "shard: not a shard (built without --shard), merged with"),
+])
+def test_merge_refuses_shards_that_are_not_one_whole_portfolio(
+        shard_folders: dict[str, Path], given: list[str], said: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    merged = tmp_path / "merged"
+    status, lines = run_cli(capsys, "manifest", "merge", "--out", str(merged),
+                            *(str(shard_folders[name]) for name in given))
+    assert status == 2 and not merged.exists()
+    assert any(said in line for line in lines), lines
+
+
+def test_a_shard_records_its_share_and_the_merged_folder_none(
+        shard_folders: dict[str, Path], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = json.loads((shard_folders["2of2"] / "manifest.json").read_text("utf-8"))
+    assert manifest["shard"] == {"index": 2, "count": 2}
+    merged = tmp_path / "merged"
+    status, _ = run_cli(capsys, "manifest", "merge", "--out", str(merged),
+                        str(shard_folders["2of2"]), str(shard_folders["1of2"]))
+    assert status == 0
+    assert "shard" not in json.loads((merged / "manifest.json").read_text("utf-8"))

@@ -281,7 +281,7 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
                 to_make.append(index)
         _make_all(work, to_make, jobs or os.cpu_count() or 1, finished)
         made = tuple(record for index in sorted(records) for record in records[index])
-        update_manifest(staging.path, made, f"mgi-report {__version__}")
+        update_manifest(staging.path, made, f"mgi-report {__version__}", shard)
         publish_site(project, paths, staging, site_url or project.structure.site_url)
     return BuildResult(made, out / MANIFEST, tuple(done[index] for index in sorted(done)))
 

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import Problem
 from .publish import write_atomic
 
 if TYPE_CHECKING:
@@ -76,8 +77,11 @@ def previous_records(out: Path) -> dict[str, OutputRecord]:
     return found
 
 
-def update_manifest(out: Path, records: Iterable[OutputRecord], generator: str) -> Path:
-    """Replace the entries of the files just built; keep those of other files still present."""
+def update_manifest(out: Path, records: Iterable[OutputRecord], generator: str,
+                    shard: tuple[int, int] | None = None) -> Path:
+    """Replace the entries of the files just built; keep those of other files still present.
+    ``shard`` (i, n) records that the folder is the i-th of n shares of a portfolio, so that
+    ``manifest merge`` can tell a whole set of shards from an incomplete one."""
     fresh = {r.path: asdict(r) for r in records}
     kept = {
         entry["path"]: entry for entry in read_manifest(out)["outputs"]
@@ -85,8 +89,48 @@ def update_manifest(out: Path, records: Iterable[OutputRecord], generator: str) 
         and entry["path"] not in fresh and (out / entry["path"]).is_file()
     }
     outputs = [value for _, value in sorted({**kept, **fresh}.items())]
-    return _write(out, {"generator": generator, "outputs": outputs,
-                        "site": read_manifest(out).get("site", {})})
+    document: dict[str, Any] = {"generator": generator, "outputs": outputs,
+                                "site": read_manifest(out).get("site", {})}
+    if shard is not None:
+        document["shard"] = {"index": shard[0], "count": shard[1]}
+    return _write(out, document)
+
+
+def _shard_of(manifest: Mapping[str, Any]) -> tuple[int, int] | None:
+    shard = manifest.get("shard")
+    if isinstance(shard, dict) and all(isinstance(shard.get(k), int) and
+                                       not isinstance(shard.get(k), bool)
+                                       for k in ("index", "count")):
+        return shard["index"], shard["count"]
+    return None
+
+
+def _incomplete(shards: list[tuple[Path, tuple[int, int] | None]]) -> list[Problem]:
+    """Why ``shards`` are not one whole portfolio: shares of different splits, a share given
+    twice, a share missing. Folders none of which was made with ``--shard`` are merged as
+    they are."""
+    split = [(path, shard) for path, shard in shards if shard is not None]
+    if not split:
+        return []
+    problems = [Problem(str(path / MANIFEST), 0, "shard", "not a shard (built without "
+                        "--shard), merged with shards")
+                for path, shard in shards if shard is None]
+    if len({count for _, (_, count) in split}) > 1:
+        return [*problems, *(Problem(str(path / MANIFEST), 0, "shard",
+                                     f"shard {index}/{count}: the shards come from "
+                                     "different splits")
+                             for path, (index, count) in split)]
+    count = split[0][1][1]
+    seen: dict[int, Path] = {}
+    for path, (index, _) in split:
+        if index in seen:
+            problems.append(Problem(str(path / MANIFEST), 0, "shard",
+                                    f"shard {index}/{count} again (also {seen[index]})"))
+        seen[index] = path
+    problems.extend(Problem("", 0, "shard", f"shard {index}/{count} is missing: the merge "
+                            "would not be the whole portfolio")
+                    for index in range(1, count + 1) if index not in seen)
+    return problems
 
 
 def site_records(out: Path) -> dict[str, dict[str, str]]:
@@ -120,11 +164,13 @@ def merge_shards(out: Path, shards: Iterable[Path], generator: str,
     that made the same file differently, a file missing or changed, or a manifest of another
     version of mgi-report leave ``out`` as it was. ``finish`` adds what the whole needs
     (the site's index) to the staged folder before it is swapped in."""
-    from .errors import InputError, Problem
+    from .errors import InputError
     from .publish import transaction
 
     found: dict[str, tuple[OutputRecord, Path]] = {}
     problems = []
+    shards = list(shards)
+    problems.extend(_incomplete([(shard, _shard_of(read_manifest(shard))) for shard in shards]))
     with transaction(out) as staging:
         for shard in shards:
             listed = shard / MANIFEST
