@@ -20,7 +20,7 @@ from . import __version__
 from .catalogs import catalog_path, read_catalog
 from .errors import BuildError, InputError, Problem, UsageError
 from .fonts import ShippedFonts, as_read, check_wording, coverage_message, machine_fonts
-from .interface import language_name
+from .interface import language_label
 from .layout import LAYOUT_PASSES, keep_whole, remember_words, remembered_words
 from .load import load_raw
 from .manifest import (
@@ -471,15 +471,11 @@ def _render(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition:
 
 
 def alternates(project: Project, spec: EditionSpec | None) -> tuple[Alternate, ...]:
-    """The same report in every locale of the project, named in its own language (and
-    capitalized, as a menu item starts a sentence: "Русский", not CLDR's "русский"; title
-    case, so a script whose capitals are not for titles, like Georgian, stays as it is)."""
-    def name(locale: str) -> str:
-        display = language_name(locale)
-        return display[:1].title() + display[1:]
-
+    """The same report in every locale of the project, named in its own language
+    (:func:`~mgi_report.interface.language_label`)."""
     report = spec.report if spec else ""
-    return tuple(Alternate(locale, bcp47(locale), name(locale), f"{report}.{locale}.html",
+    return tuple(Alternate(locale, bcp47(locale), language_label(locale),
+                           f"{report}.{locale}.html",
                            spec is not None and locale == spec.locale)
                  for locale in project.locales)
 

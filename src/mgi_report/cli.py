@@ -25,7 +25,7 @@ from .build import (
     log_progress,
     merge_portfolio,
 )
-from .errors import MgiError
+from .errors import MgiError, internal_error
 from .paths import refuse_project_output
 from .publish import write_atomic
 from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
@@ -248,8 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if loop := SYMLINK_LOOP.match(str(exc)):  # Python 3.11's Path.resolve(); later ELOOP
             print(f"{loop.group(1)}: symbolic link loop", file=sys.stderr)
             return EXIT_INPUT
-        print(f"mgi-report: internal error: {type(exc).__name__}: {exc} "
-              "(run with --debug for the traceback)", file=sys.stderr)
+        print(internal_error(exc), file=sys.stderr)
         return EXIT_INTERNAL
 
 

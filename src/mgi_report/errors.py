@@ -79,3 +79,9 @@ class UsageError(InputError):
 
 class BuildError(MgiError):
     """Rendering or writing failed for a reason that is not the input's fault."""
+
+
+def internal_error(exc: BaseException) -> str:
+    """The one line that reports a failure no input explains (a bug, a broken machine)."""
+    return (f"mgi-report: internal error: {type(exc).__name__}: {exc} (run with --debug for "
+            "the traceback)")

@@ -192,7 +192,7 @@ def _face_sources(rule: Any) -> Iterator[tuple[int, str, str]]:
         if declaration.type != "declaration":
             continue
         if declaration.lower_name == "font-family":
-            family = "".join(_strings(declaration.value)).strip()
+            family = family_name(declaration.value)
         elif declaration.lower_name == "src":
             for token in _walk(declaration.value):
                 if token.type == "url":
@@ -246,6 +246,11 @@ def _walk(tokens: Iterable[Any]) -> Iterator[Any]:
         yield token
         if token.type == "function":
             yield from _walk(token.arguments)
+
+
+def family_name(tokens: Iterable[Any]) -> str:
+    """The family an ``@font-face``'s ``font-family`` names, quoted or not."""
+    return "".join(_strings(tokens)).strip()
 
 
 def _strings(tokens: Iterable[Any]) -> Iterator[str]:

@@ -182,6 +182,14 @@ def _translated(catalog: Translations, context: str | None, singular: str,
     return catalog.ungettext(singular, plural, n)
 
 
+def language_label(locale: str) -> str:
+    """The locale's name in its own language, capitalized as a menu item or a list entry
+    starts ("Русский", not CLDR's "русский"; title case, so a script whose capitals are not
+    for titles, like Georgian, stays as it is)."""
+    display = language_name(locale)
+    return display[:1].title() + display[1:]
+
+
 def language_name(locale: str) -> str:
     """The locale's name in its own language, as CLDR (through Babel) gives it; kept in the
     user cache, since reading CLDR's data for it takes a tenth of a second per process."""

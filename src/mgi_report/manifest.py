@@ -83,14 +83,15 @@ def update_manifest(out: Path, records: Iterable[OutputRecord], generator: str,
     ``shard`` (i, n) records that the folder is the i-th of n shares of a portfolio, so that
     ``manifest merge`` can tell a whole set of shards from an incomplete one."""
     fresh = {r.path: asdict(r) for r in records}
+    previous = read_manifest(out)
     kept = {
-        entry["path"]: entry for entry in read_manifest(out)["outputs"]
+        entry["path"]: entry for entry in previous["outputs"]
         if isinstance(entry, dict) and isinstance(entry.get("path"), str)
         and entry["path"] not in fresh and (out / entry["path"]).is_file()
     }
     outputs = [value for _, value in sorted({**kept, **fresh}.items())]
     document: dict[str, Any] = {"generator": generator, "outputs": outputs,
-                                "site": read_manifest(out).get("site", {})}
+                                "site": previous.get("site", {})}
     if shard is not None:
         document["shard"] = {"index": shard[0], "count": shard[1]}
     return _write(out, document)

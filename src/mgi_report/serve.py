@@ -33,7 +33,7 @@ from urllib.parse import parse_qs, quote, unquote
 from watchfiles import Change, DefaultFilter, watch
 
 from .build import Progress, build
-from .errors import MgiError, UsageError
+from .errors import MgiError, UsageError, internal_error
 from .manifest import read_manifest
 from .paths import refuse_project_output
 
@@ -592,8 +592,7 @@ def _problems(error: Exception) -> tuple[str, ...]:
     if isinstance(error, MgiError):
         return tuple(error.lines())
     log.debug("the build failed", exc_info=error)
-    return (f"mgi-report: internal error: {type(error).__name__}: {error} (run with --debug "
-            "for the traceback)",)
+    return (internal_error(error),)
 
 
 def _log_made(item: Progress, made: list[Progress]) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urljoin
 from xml.sax.saxutils import escape, quoteattr
 
-from .interface import language_name
+from .interface import language_label
 from .manifest import OutputRecord, previous_records, sha256, site_records, update_site_records
 from .merge import merge
 from .model import EditionSpec, Project, Text, bcp47
@@ -49,7 +49,6 @@ class ListedEdition:
     pages: int | None
     passages: int
     fallback_passages: int
-    fallback_messages: int
     outdated_passages: int
 
     @property
@@ -82,12 +81,6 @@ class Portfolio:
     locale: str
     countries: tuple[ListedCountry, ...]
 
-    def editions(self) -> Iterable[tuple[ListedReport, ListedEdition]]:
-        for country in self.countries:
-            for report in country.reports:
-                for edition in report.editions:
-                    yield report, edition
-
 
 def portfolio(project: Project, records: Iterable[OutputRecord]) -> Portfolio:
     """The editions ``records`` list, named from the project's content."""
@@ -115,15 +108,13 @@ def portfolio(project: Project, records: Iterable[OutputRecord]) -> Portfolio:
 def _listed(project: Project, spec: EditionSpec,
             files: Mapping[str, OutputRecord]) -> ListedEdition:
     record = files.get("html") or next(iter(files.values()))
-    display = language_name(spec.locale)
     title = merge(project, spec).texts[f"{spec.country}.titles.{spec.report}"]
     return ListedEdition(
-        spec.locale, bcp47(spec.locale), display[:1].title() + display[1:], title,
+        spec.locale, bcp47(spec.locale), language_label(spec.locale), title,
         files["html"].path if "html" in files else None,
         files["pdf"].path if "pdf" in files else None,
         files["pdf"].pages if "pdf" in files else None,
-        len(record.content), len(record.fallback_keys), len(record.fallback_messages),
-        len(record.outdated_keys))
+        len(record.content), len(record.fallback_keys), len(record.outdated_keys))
 
 
 def index_html(paths: ProjectPaths, listing: Portfolio) -> Rendered:
@@ -137,13 +128,13 @@ def sitemap_xml(listing: Portfolio, site_url: str) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<urlset xmlns="{SITEMAP_NAMESPACE}" xmlns:xhtml="{XHTML_NAMESPACE}">',
              f"<url><loc>{escape(_address(site_url, INDEX))}</loc></url>"]
-    for _, report in ((c, r) for c in listing.countries for r in c.reports):
-        pages = [edition for edition in report.editions if edition.html]
-        for edition in pages:
-            lines.append(f"<url><loc>{escape(_address(site_url, edition.html or ''))}</loc>")
-            lines.extend(f'<xhtml:link rel="alternate" hreflang={quoteattr(other.lang)} '
-                         f"href={quoteattr(_address(site_url, other.html or ''))}/>"
-                         for other in pages if len(pages) > 1)
+    for report in (report for country in listing.countries for report in country.reports):
+        pages = [(edition.lang, _address(site_url, edition.html))
+                 for edition in report.editions if edition.html]
+        for _, address in pages:
+            lines.append(f"<url><loc>{escape(address)}</loc>")
+            lines.extend(f'<xhtml:link rel="alternate" hreflang={quoteattr(lang)} '
+                         f"href={quoteattr(other)}/>" for lang, other in pages if len(pages) > 1)
             lines.append("</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -158,15 +149,14 @@ def publish_site(project: Project, paths: ProjectPaths, staging: Staging,
     """Write the index and the sitemap for every edition the staged folder now holds
     (those just built and those kept), or leave them as they are when what they are made
     from has not changed; with no ``site_url``, no sitemap."""
-    from .write import html_file
+    from .webfonts import lean_html  # WeasyPrint's cascade, only when the index changed
 
     listing = portfolio(project, previous_records(staging.path).values())
     recorded = site_records(staging.path)
     pages: dict[str, dict[str, str]] = {}
-    source = index_html(paths, listing).html.encode("utf-8")
-    pages[INDEX] = _kept_or_made(staging, INDEX, sha256(source), recorded,
-                                 lambda: html_file(source.decode("utf-8"), paths.templates,
-                                                   "", ""))
+    index = index_html(paths, listing).html
+    pages[INDEX] = _kept_or_made(staging, INDEX, sha256(index.encode("utf-8")), recorded,
+                                 lambda: lean_html(index).encode("utf-8"))
     if site_url:
         sitemap = sitemap_xml(listing, site_url)
         pages[SITEMAP] = _kept_or_made(staging, SITEMAP, sha256(sitemap), recorded,

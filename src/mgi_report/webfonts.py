@@ -30,6 +30,7 @@ from typing import Any
 import tinycss2  # type: ignore[import-untyped]
 
 from .fontfiles import as_sfnt
+from .fonts import family_name
 from .usercache import read_blob, user_cache, write_blob
 
 #: The first ``<style>`` element of the head: where the renderer embeds the stylesheet.
@@ -97,7 +98,7 @@ def _leaned(html: str) -> str:
     blobs: list[str] = []
     tag = f"data:,{hashlib.sha256(style.group(2).encode()).hexdigest()[:16]}-"
     stashed = re.compile(re.escape(tag) + r"(\d+)")
-    css = DATA_URI.sub(lambda match: _stash(blobs, tag, _newlines(match.group(0))),
+    css = DATA_URI.sub(lambda match: _stash(blobs, tag, match.group(0)),
                        _newlines(style.group(2)))
     rules = _parsed(css)
     faces = {face.index: face for face in _faces(rules, blobs, stashed)}
@@ -155,7 +156,7 @@ def _faces(rules: Iterable[Any], blobs: list[str],
             values = [token for token in declaration.value
                       if token.type not in {"whitespace", "comment"}]
             if declaration.lower_name == "font-family":
-                family = " ".join(str(token.value) for token in values)
+                family = family_name(declaration.value)
             elif declaration.lower_name == "font-style" and values:
                 style = str(values[0].value).lower()
             elif declaration.lower_name == "font-weight":
