@@ -37,7 +37,7 @@ def edition(request: pytest.FixtureRequest, built: SessionBuild) -> BuiltEdition
 
 
 def test_page_declares_html5_and_its_language(edition: BuiltEdition) -> None:
-    assert edition.html.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+    assert edition.html.startswith("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">")
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in edition.html
 
 

@@ -82,8 +82,8 @@ def test_the_index_names_each_edition_in_its_own_language(built: SessionBuild) -
     text = (built.out / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<p class="edition-title" lang="de"><a href="kaz/profile.de.html" '
                      r'hreflang="de">Profil der Migrationspolitik', text)
-    assert '<span lang="ru">Русский</span>' in text
-    assert '<html lang="en">' in text
+    assert '<span lang="ru" dir="ltr">Русский</span>' in text
+    assert '<html lang="en" dir="ltr">' in text
 
 
 def test_each_edition_links_back_to_the_index(built: SessionBuild) -> None:

@@ -53,7 +53,7 @@ def test_a_started_locale_builds_in_english_marked_as_fallback(project: Path,
     result = build(project, tmp_path / "out", reports=["profile"], locales=["fr"],
                    formats=["html"])
     html = (tmp_path / "out/kaz/profile.fr.html").read_text(encoding="utf-8")
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" dir="ltr">' in html
     assert '<span lang="en">Key findings</span>' in html
     assert "are not yet translated and are shown in English." in html
     (edition,) = result.editions

@@ -220,7 +220,7 @@ def test_a_new_language_needs_only_content_and_a_catalog(tiny: Path, tmp_path: P
     result = build(tiny, tmp_path / "out", locales=["fr"], reports=["profile"],
                    formats=["html"])
     html = (tmp_path / "out/kaz/profile.fr.html").read_text(encoding="utf-8")
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" dir="ltr">' in html
     assert "Principales conclusions" in html and "Partenariats" in html
     assert '<h3 id="findings-crises-heading" class="domain-heading domain-5" lang="en" ' in html
     assert "mai 2018" in html

@@ -38,8 +38,18 @@ async function walk(browser, url, width) {
   const steps = { initial: await state(page) };
   const tabs = await page.evaluate(() => [...document.querySelectorAll('#explorer [role="tab"]')]
     .map((tab) => ({ domain: tab.getAttribute("data-domain"),
-                     name: tab.getAttribute("aria-label"),
                      tabindex: tab.getAttribute("tabindex") })));
+  // Each tab's name as Chromium's accessibility tree gives it to a screen reader.
+  const cdp = await page.context().newCDPSession(page);
+  const { root } = await cdp.send("DOM.getDocument", { depth: 0 });
+  const { nodeIds } = await cdp.send("DOM.querySelectorAll",
+                                     { nodeId: root.nodeId, selector: '#explorer [role="tab"]' });
+  for (const [index, nodeId] of nodeIds.entries()) {
+    const { nodes } = await cdp.send("Accessibility.getPartialAXTree",
+                                     { nodeId, fetchRelatives: false });
+    tabs[index].name = nodes[0] && nodes[0].name ? nodes[0].name.value : null;
+  }
+  await cdp.detach();
   const unfocusedStroke = await page.evaluate(() =>
     getComputedStyle(document.querySelector('#explorer [aria-selected="false"] .wheel-segment'))
       .stroke);

@@ -270,6 +270,12 @@ def _face(paths: ProjectPaths, font: Path, family: str) -> Face:
     return Face(family, where, coverage)
 
 
+def characters_of(data: bytes) -> frozenset[int]:
+    """The characters a font file (TTF, OTF, WOFF or WOFF2) draws; none if it is damaged."""
+    found = _coverage(hashlib.sha256(data).hexdigest(), data)
+    return frozenset() if isinstance(found, str) else found
+
+
 @lru_cache(maxsize=64)
 def _coverage(digest: str, data: bytes) -> frozenset[int] | str:
     """A font's characters, once every glyph outline is known to decode; or what is wrong.

@@ -16,6 +16,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import jinja2
@@ -143,7 +144,8 @@ class InterfaceWording:
             def start(match: re.Match[str]) -> str:
                 review = f' data-state="fallback" title="{escape(messages[int(match[1])])}"' \
                     if marked else ""
-                return f'<{name} lang="{match[2]}"{review}>'
+                direction = "" if svg else direction_attr(match[2], self.chain[0])
+                return f'<{name} lang="{match[2]}"{direction}{review}>'
 
             return closing.sub(f"</{name}>", opening.sub(start, text))
 
@@ -180,6 +182,28 @@ def _translated(catalog: Translations, context: str | None, singular: str,
     if context:
         return catalog.unpgettext(context, singular, plural, n)
     return catalog.ungettext(singular, plural, n)
+
+
+def text_direction(lang: str) -> str:
+    """``"rtl"`` or ``"ltr"``: the direction CLDR (through Babel) gives the language's
+    script, so a right-to-left language is added with content and a catalog alone."""
+    return _direction(lang.replace("-", "_"))
+
+
+@cache
+def _direction(locale: str) -> str:
+    try:
+        return "rtl" if Locale.parse(locale).text_direction == "rtl" else "ltr"
+    except (ValueError, LookupError):
+        return "ltr"
+
+
+def direction_attr(lang: str, page_lang: str) -> str:
+    """`` dir="…"`` for an element in ``lang`` on a page in ``page_lang`` when the two run
+    in different directions (empty otherwise): the element is then set, and isolated from
+    the text around it, in its own direction."""
+    direction = text_direction(lang)
+    return f' dir="{direction}"' if direction != text_direction(page_lang) else ""
 
 
 def language_label(locale: str) -> str:

@@ -22,7 +22,13 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from .errors import ContentError, Problem, TemplateError
-from .interface import InterfaceWording, LanguageNames, without_marks
+from .interface import (
+    InterfaceWording,
+    LanguageNames,
+    direction_attr,
+    text_direction,
+    without_marks,
+)
 from .markup import Typesetting, address_breaks, inline, plain
 from .model import Edition, Text, bcp47
 from .paths import ProjectPaths
@@ -137,7 +143,8 @@ def render_page(paths: ProjectPaths, name: str, locale: str,
     env = environment(paths, locale, lambda lang: Typesetting(quotation_marks(lang), ()),
                       loader, wording)
     with template_errors(paths, name):
-        html = env.get_template(name).render({"lang": bcp47(locale), "shown_keys": set(),
+        html = env.get_template(name).render({"lang": bcp47(locale),
+                                              "dir": text_direction(locale), "shown_keys": set(),
                                               "mark_fallback": False, **values})
     return Rendered(wording.finish(html, False), tuple(dict.fromkeys(loader.loaded)),
                     tuple(wording.fallbacks))
@@ -262,6 +269,7 @@ def environment(paths: ProjectPaths, locale: str,
         address=address_breaks,
         phrases=phrases,
         lang_attr=_lang_attr,
+        direction=text_direction,
         date=lambda value, skeleton: format_skeleton(skeleton, value, locale=locale),
         number=lambda value: format_decimal(value, locale=locale),
         percent=lambda value: format_percent(value, locale=locale),
@@ -322,6 +330,7 @@ def context(edition: Edition, options: RenderOptions) -> dict[str, Any]:
     return {
         "edition": edition,
         "lang": edition.lang,
+        "dir": text_direction(edition.lang),
         "report": edition.structure.reports[spec.report],
         "title": text(f"{spec.country}.titles.{spec.report}"),
         "country_name": text(f"{spec.country}.country"),
@@ -392,13 +401,17 @@ def _typesetting(ctx: jinja2.runtime.Context, value: Text | str,
 
 
 @jinja2.pass_context
-def _lang_attr(ctx: jinja2.runtime.Context, value: Text | str) -> Markup:
-    """` lang="en"` on text in another language than the page's (a fallback, a source title);
+def _lang_attr(ctx: jinja2.runtime.Context, value: Text | str, bidi: bool = True) -> Markup:
+    """` lang="en"` on text in another language than the page's (a fallback, a source title),
+    and ` dir="ltr"` where that language runs the other way (English in an Arabic page; not
+    with ``bidi=False``, in SVG, whose text takes a ``direction`` attribute instead);
     ``value`` is a Text or a BCP 47 tag. In a review build (``--mark-fallback``) a Text's
     element also names its key (as its title, shown on hover) and its state: ``fallback``
     (in another language) or ``outdated`` (translated before the source last changed)."""
     lang = _defined(_shown(ctx, value)).lang if isinstance(value, Text) else _defined(value)
-    attributes = Markup("") if lang == ctx["lang"] else Markup(' lang="{}"').format(lang)
+    direction = direction_attr(lang, ctx["lang"]) if bidi else ""
+    attributes = Markup("") if lang == ctx["lang"] else \
+        Markup(' lang="{}"').format(lang) + Markup(direction)
     if isinstance(value, Text) and ctx.get("mark_fallback"):
         state = "fallback" if lang != ctx["lang"] else \
             "outdated" if value.key in ctx["edition"].outdated_keys else ""
@@ -483,11 +496,14 @@ def inline_stylesheet(paths: ProjectPaths, name: str) -> str:
 _FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf"}
 
 
-def wheel(count: int, outer: float, inner: float, gap: float = 1.5) -> list[WheelSegment]:
-    """Annular sectors of the domain wheel, clockwise from the top, each with where its
-    label (a little inside the middle of the ring) and its icon (near the rim) go."""
+def wheel(count: int, outer: float, inner: float, gap: float = 1.5,
+          mirrored: bool = False) -> list[WheelSegment]:
+    """Annular sectors of the domain wheel, clockwise from the top (counter-clockwise when
+    ``mirrored``, for a right-to-left page, whose reader starts at the right), each with
+    where its label (a little inside the middle of the ring) and its icon (near the rim) go."""
     segments = []
     step = 2 * math.pi / count
+    side = -1 if mirrored else 1
     for index in range(count):
         start = -math.pi / 2 + index * step + math.radians(gap / 2)
         end = start + step - math.radians(gap)
@@ -495,17 +511,16 @@ def wheel(count: int, outer: float, inner: float, gap: float = 1.5) -> list[Whee
         mid_radius = inner + (outer - inner) * 0.45
 
         def point(radius: float, angle: float) -> str:
-            return f"{radius * math.cos(angle):.2f} {radius * math.sin(angle):.2f}"
+            return f"{side * radius * math.cos(angle):.2f} {radius * math.sin(angle):.2f}"
 
-        path = (f"M {point(outer, start)} A {outer} {outer} 0 0 1 {point(outer, end)} "
-                f"L {point(inner, end)} A {inner} {inner} 0 0 0 {point(inner, start)} Z")
+        outward, inward = (0, 1) if mirrored else (1, 0)
+        path = (f"M {point(outer, start)} A {outer} {outer} 0 0 {outward} {point(outer, end)} "
+                f"L {point(inner, end)} A {inner} {inner} 0 0 {inward} {point(inner, start)} Z")
         icon_radius = outer - (outer - inner) * 0.14
         segments.append(WheelSegment(index + 1, path,
-                                     round(mid_radius * math.cos(middle), 2),
+                                     round(side * mid_radius * math.cos(middle), 2),
                                      round(mid_radius * math.sin(middle), 2),
-                                     round(icon_radius * math.cos(middle), 2),
+                                     round(side * icon_radius * math.cos(middle), 2),
                                      round(icon_radius * math.sin(middle), 2),
                                      round(2 * mid_radius * math.sin(step / 2), 2)))
     return segments
-
-

@@ -59,6 +59,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator, String
 
 from .layout import collapse_spaces, hyphen_of
+from .textmaps import drawing_order
 
 #: ActualText of the hyphenation hyphen: U+00AD SOFT HYPHEN, in UTF-16BE with its BOM.
 SOFT_HYPHEN = String(b"\xfe\xff\x00\xad")
@@ -205,6 +206,7 @@ def finish(data: bytes, record: Record) -> bytes:
     module's docstring)."""
     with pikepdf.open(BytesIO(data)) as pdf:
         Finisher(pdf, record).run()
+        drawing_order(pdf)
         pdf.Root.PageMode = Name.UseOutlines
         out = BytesIO()
         pdf.save(out, compress_streams=True, deterministic_id=True,

@@ -24,13 +24,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import tinycss2  # type: ignore[import-untyped]
 
 from .fontfiles import as_sfnt
-from .fonts import family_name
+from .fonts import characters_of, family_name
 from .usercache import read_blob, user_cache, write_blob
 
 #: The first ``<style>`` element of the head: where the renderer embeds the stylesheet.
@@ -274,15 +275,16 @@ def _visit_page(document: Any, sheet: str, faces: list[FontFace], used: set[Font
         style = style_for(element)
         if style is None or style["display"] == ("none",):
             return
+        own = (element.text or "") + "".join(child.tail or "" for child in element)
+        drawn = _as_drawn(own, style)
         for pseudo in PSEUDO_ELEMENTS:
             pseudo_style = style if pseudo is None else style_for(element, pseudo)
             if pseudo_style is not None and _draws_text(element, pseudo, pseudo_style):
-                face = _match(faces, pseudo_style["font_family"], pseudo_style["font_weight"],
-                              pseudo_style["font_style"])
-                if face is not None:
-                    used.add(face)
-        own = (element.text or "") + "".join(child.tail or "" for child in element)
-        characters.update(_as_drawn(own, style))
+                used.update(_faces_drawing(
+                    drawn if pseudo in {None, "first-line", "first-letter"} else "",
+                    _matches(faces, pseudo_style["font_family"], pseudo_style["font_weight"],
+                             pseudo_style["font_style"])))
+        characters.update(drawn)
         if element.tag == "q":
             characters.update(QUOTES)
         for child in element:
@@ -344,21 +346,36 @@ def _tokens(nodes: Iterable[Any]) -> Iterator[Any]:
                 yield from _tokens(inner)
 
 
-def _match(faces: list[FontFace], families: tuple[str, ...], weight: int,
-           style: str) -> FontFace | None:
-    """The face a browser picks: the first listed family with faces, then CSS Fonts 4
-    font matching, style before weight."""
+def _faces_drawing(text: str, matches: list[FontFace]) -> Iterator[FontFace]:
+    """The faces a browser draws ``text`` in: the first matching family's, and a later
+    family's for the characters the earlier ones lack (an Arabic name in a Latin page)."""
+    if not matches:
+        return
+    yield matches[0]
+    missing = {ord(char) for char in text if not char.isspace()}
+    for previous, face in pairwise(matches):
+        missing -= characters_of(previous.data)
+        if not missing:
+            return
+        if missing & characters_of(face.data):
+            yield face
+
+
+def _matches(faces: list[FontFace], families: tuple[str, ...], weight: int,
+             style: str) -> list[FontFace]:
+    """The face a browser picks in each listed family that has faces, in the list's order:
+    CSS Fonts 4 font matching, style before weight."""
+    found = []
     for family in families:
         candidates = [face for face in faces if face.family == family]
-        if not candidates:
-            continue
         styles = ([style, "oblique" if style == "italic" else "italic", "normal"]
                   if style in OBLIQUE else ["normal", "oblique", "italic"])
         for wanted in styles:
             same = [face for face in candidates if face.style == wanted]
             if same:
-                return min(same, key=lambda face: _weight_distance(face.weights, weight))
-    return None
+                found.append(min(same, key=lambda face: _weight_distance(face.weights, weight)))
+                break
+    return found
 
 
 def _weight_distance(weights: tuple[int, int], wanted: int) -> tuple[int, int]:

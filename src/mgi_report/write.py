@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,6 +70,8 @@ class LaidOut:
     rendered: Any
     options: dict[str, Any]
     tagged: bool
+    #: Whether the document has text in a right-to-left script.
+    right_to_left: bool = False
 
     @cached_property
     def ladders(self) -> set[str]:
@@ -80,12 +83,32 @@ class LaidOut:
         buffer = BytesIO()
         if not self.tagged:
             self.rendered.write_pdf(buffer, **self.options)
-            return buffer.getvalue()
+            return untagged_finish(buffer.getvalue(), self.right_to_left)
         from .tagging import finish, recording  # pikepdf, only when a PDF is made
 
         with recording(self.document.etree_element) as record:
             self.rendered.write_pdf(buffer, **self.options)
         return finish(buffer.getvalue(), record)
+
+
+#: Hebrew, Syriac, Arabic, Thaana, N'Ko, Samaritan, Mandaic and their presentation forms.
+RIGHT_TO_LEFT_SCRIPTS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def untagged_finish(data: bytes, right_to_left: bool) -> bytes:
+    """An untagged PDF with its right-to-left text copied in reading order
+    (:mod:`mgi_report.textmaps`); the bytes WeasyPrint wrote when it has none."""
+    if not right_to_left:
+        return data
+    import pikepdf
+
+    from .textmaps import drawing_order
+
+    with pikepdf.open(BytesIO(data)) as pdf:
+        drawing_order(pdf)
+        out = BytesIO()
+        pdf.save(out, compress_streams=True, deterministic_id=True)
+    return out.getvalue()
 
 
 def lay_out(html: str, assets: Path, variant: str, identifier: str) -> LaidOut:
@@ -107,7 +130,8 @@ def lay_out(html: str, assets: Path, variant: str, identifier: str) -> LaidOut:
                "pdf_identifier": hashlib.md5(identifier.encode()).hexdigest().encode(),
                "uncompressed_pdf": False}
     rendered = document.render(font_config=fonts, **options)
-    return LaidOut(document, rendered, options, chosen.tagged)
+    return LaidOut(document, rendered, options, chosen.tagged,
+                   RIGHT_TO_LEFT_SCRIPTS.search(html) is not None)
 
 
 def isolated_font_configuration(html: str) -> Any:

@@ -5,7 +5,10 @@
 (function () {
   "use strict";
 
+  // The next domain is the next segment round the wheel: clockwise, to the right, on a
+  // left-to-right page; counter-clockwise, to the left, on a right-to-left one.
   var keys = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+  var mirroredKeys = { ArrowLeft: 1, ArrowDown: 1, ArrowRight: -1, ArrowUp: -1 };
 
   function start() {
     var explorer = document.getElementById("explorer");
@@ -13,6 +16,7 @@
     if (!explorer || !panel || !window.history || !panel.replaceChildren) {
       return;
     }
+    var steps = getComputedStyle(explorer).direction === "rtl" ? mirroredKeys : keys;
     var tabs = Array.prototype.slice.call(explorer.querySelectorAll("a.wheel-link"));
     var list = explorer.querySelector("svg.wheel-picture");
     if (!tabs.length || !list) {
@@ -65,8 +69,8 @@
       });
       tab.addEventListener("keydown", function (event) {
         var next = null;
-        if (event.key in keys) {
-          next = (index + keys[event.key] + tabs.length) % tabs.length;
+        if (event.key in steps) {
+          next = (index + steps[event.key] + tabs.length) % tabs.length;
         } else if (event.key === "Home") {
           next = 0;
         } else if (event.key === "End") {

@@ -20,6 +20,7 @@ project's stylesheets (templates/css/*.css). Rules, per word:
 from __future__ import annotations
 
 import ctypes
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,7 +298,10 @@ def problems(number: int, page: Box, found: Sequence[Word],
         elif not body and word.box.meets(area):
             yield Finding("into body", where, f"margin-box text “{word.text}” at {word.box} "
                                               f"reaches into the body area {area}")
-    ordered = sorted(found, key=lambda w: w.box.left)
+    # A combining mark (an Arabic vowel sign, an accent a font does not compose) is drawn
+    # over its letter: that is how the script is written, not text printed over text.
+    ordered = sorted((word for word in found if not _marks_only(word.text)),
+                     key=lambda w: w.box.left)
     for index, word in enumerate(ordered):
         for other in ordered[index + 1:]:
             if other.box.left >= word.box.right:
@@ -306,6 +310,10 @@ def problems(number: int, page: Box, found: Sequence[Word],
             if shared > OVERLAP * min(word.box.area(), other.box.area()):
                 yield Finding("overlap", where, f"“{word.text}” at {word.box} and "
                                                 f"“{other.text}” at {other.box}")
+
+
+def _marks_only(text: str) -> bool:
+    return bool(text) and all(unicodedata.category(char) in {"Mn", "Me"} for char in text)
 
 
 def check(context: GateContext, targets: Sequence[Target]) -> Mapping[Path, Outcome]:

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from ..build import content_hashes
 from ..inspect import FURNITURE_BAND, pdf_text
+from ..interface import text_direction
 from ..markup import FOOTNOTE_REF, plain
 from ..merge import merge
 from ..model import Edition, EditionSpec
@@ -24,10 +25,11 @@ from .context import GateContext
 from .model import Finding, Gate, Outcome, Target, each
 from .tools import program, run, version
 
-SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
-#: Left out of the comparison: whitespace, and hyphens, which a reader may drop where a hard
-#: hyphen ends a line (poppler joins "Union-" + "funded" as "Unionfunded").
-IGNORED = re.compile(r"[\s\u00ad\u2010\u2011-]+")
+SENTENCE_END = re.compile(r"(?<=[.!?…؟])\s+")
+#: Left out of the comparison: whitespace; hyphens, which a reader may drop where a hard
+#: hyphen ends a line (poppler joins "Union-" + "funded" as "Unionfunded"); and the
+#: invisible direction marks and embeddings poppler puts around right-to-left runs.
+IGNORED = re.compile(r"[\s\u00ad\u2010\u2011\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069-]+")
 
 
 def spec_of(target: Target) -> EditionSpec:
@@ -55,10 +57,16 @@ def sentences(edition: Edition) -> Iterator[tuple[str, str]]:
                     yield key, sentence.strip()
 
 
-def squashed(text: str) -> str:
+#: Brackets as one: a reader ordering a right-to-left line may mirror a bracket (PDFium
+#: reads "(MGI)" in an Arabic line as ")MGI)").
+MIRRORED = str.maketrans({")": "(", "]": "[", "}": "{", "\u00bb": "\u00ab", "\u203a": "\u2039"})
+
+
+def squashed(text: str, mirrored: bool = False) -> str:
     """Reading text without whitespace and hyphens: a PDF line may break a long address
-    anywhere, and readers differ on hyphens at line ends."""
-    return IGNORED.sub("", text)
+    anywhere, and readers differ on hyphens at line ends; ``mirrored``, brackets as one."""
+    text = IGNORED.sub("", text)
+    return text.translate(MIRRORED) if mirrored else text
 
 
 def pypdf_text(path: Path) -> str:
@@ -78,7 +86,39 @@ def pdftotext_text(path: Path) -> str:
     return done.stdout
 
 
-READERS: dict[str, Callable[[Path], str]] = {"pypdf": pypdf_text, "pdftotext": pdftotext_text}
+def pdfium_text(path: Path) -> str:
+    """PDFium's text of each page's body (Chromium's reader: what a reader copies there),
+    running headers and page numbers cropped away."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path.read_bytes())
+    try:
+        texts = []
+        for page in document:
+            width, height = page.get_size()
+            band = FURNITURE_BAND * height
+            texts.append(page.get_textpage().get_text_bounded(0, band, width, height - band))
+        return "\n".join(texts)
+    finally:
+        document.close()
+
+
+READERS: dict[str, Callable[[Path], str]] = {"pypdf": pypdf_text, "pdftotext": pdftotext_text,
+                                             "pdfium": pdfium_text}
+#: Every edition is read by pypdf and pdftotext, which are independent of the renderer's
+#: text layer. A right-to-left edition is read by PDFium alone: it orders right-to-left
+#: text as it is read (pypdf keeps a right-to-left page's runs in drawing order, pdftotext
+#: prints them in drawing order between embedding marks).
+LEFT_TO_RIGHT_READERS = ("pypdf", "pdftotext")
+RIGHT_TO_LEFT_READERS = ("pdfium",)
+
+
+def readers_for(edition: Edition) -> dict[str, Callable[[Path], str]]:
+    """Every reader for a left-to-right edition; those that order right-to-left text for a
+    right-to-left one."""
+    chosen = LEFT_TO_RIGHT_READERS if text_direction(edition.lang) == "ltr" \
+        else RIGHT_TO_LEFT_READERS
+    return {name: READERS[name] for name in chosen}
 
 
 def check(context: GateContext, targets: Sequence[Target]) -> Mapping[Path, Outcome]:
@@ -92,11 +132,14 @@ def check(context: GateContext, targets: Sequence[Target]) -> Mapping[Path, Outc
         edition = merge(project, spec)
         findings = _stale(context, target, edition)
         wanted = list(sentences(edition))
-        for reader, extract in READERS.items():
-            haystack = squashed(extract(target.path))
+        readers = readers_for(edition)
+        mirrored = text_direction(edition.lang) == "rtl"
+        for reader, extract in readers.items():
+            haystack = squashed(extract(target.path), mirrored)
             findings.extend(Finding(f"missing text ({reader})", key, sentence)
-                            for key, sentence in wanted if squashed(sentence) not in haystack)
-        return Outcome.of(findings, f"{len(wanted)} sentences")
+                            for key, sentence in wanted
+                            if squashed(sentence, mirrored) not in haystack)
+        return Outcome.of(findings, f"{len(wanted)} sentences, read by {', '.join(readers)}")
 
     return each(targets, one)
 

@@ -493,7 +493,9 @@ def names_section(head: str, mark: Mark, top_level: int = 0) -> bool:
     subsection (below ``top_level``), holds its number as a running label (``Domain 3:``)."""
     number = NUMBERED.match(mark.title)
     if mark.level > top_level and number:
-        return re.search(rf"(?<!\d){number.group(1)}:", head) is not None
+        # In a right-to-left head the colon, a neutral, is read out on either side.
+        label = number.group(1)
+        return re.search(rf"(?<!\d)(?:{label}:|:{label}(?!\d))", head) is not None
     return head.endswith(mark.title)
 
 
