@@ -94,6 +94,8 @@ def load_yaml(data: bytes, display: str) -> tuple[YamlDocument | None, list[Prob
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 0)
+        if "nesting depth" in str(exc.problem):  # LibYAML 0.2.6 and later stop at their own limit
+            return None, [Problem(display, line, "", f"nested deeper than {MAX_DEPTH} levels")]
         return None, [Problem(display, line, "", f"YAML syntax error: {exc.problem}", column)]
     except yaml.YAMLError as exc:
         return None, [Problem(display, 1, "", f"YAML error: {exc}")]
