@@ -104,6 +104,16 @@ def read_document(path: str, data: bytes) -> Document:
 
 UNPAIRED_SURROGATE = re.compile("[\ud800-\udbff](?![\udc00-\udfff])"
                                 "|(?<![\ud800-\udbff])[\udc00-\udfff]")
+#: Unicode's 66 noncharacters (U+FDD0-U+FDEF and the last two code points of every plane):
+#: never text, but a PDF's text map or pdfium (U+FFFE for a soft hyphen) may give them.
+NONCHARACTER = re.compile("[\ufdd0-\ufdef" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)) + "]")
+
+
+def clean(text: str) -> str:
+    """Text fit to print: unpaired surrogates replaced (U+FFFD), noncharacters dropped."""
+    return NONCHARACTER.sub("", unpaired_replaced(text))
+
 
 def read_pdf(path: str, data: bytes) -> Document:
     try:
@@ -129,8 +139,9 @@ def read_pdf(path: str, data: bytes) -> Document:
             if carried and index == len(pdf) - 1:
                 tokens.append(carried)
             start = len(words)
-            words.extend(Word(t.text, index + 1, t.boxes,
-                              _section_at(keys, index + 1, t.boxes[0][1])) for t in tokens)
+            words.extend(Word(text, index + 1, t.boxes,
+                              _section_at(keys, index + 1, t.boxes[0][1]))
+                         for t in tokens for text in [clean(t.text)] if text)
             pages.append(Page(index + 1, width, height, start, len(words), furniture,
                               references))
         metadata = _metadata(pdf)
@@ -143,7 +154,7 @@ def read_pdf(path: str, data: bytes) -> Document:
 def _metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
     """The document information and the file identifier: what differs between two builds
     of the same content when nothing a reader sees does."""
-    metadata = {k: unpaired_replaced(str(v)) for k, v in pdf.get_metadata_dict().items() if v}
+    metadata = {k: clean(str(v)) for k, v in pdf.get_metadata_dict().items() if v}
     for which, name in ((0, "ID (permanent)"), (1, "ID (changing)")):
         identifier = pdf.get_identifier(which)
         printable = identifier.isascii() and identifier.decode("ascii").isprintable()
@@ -165,7 +176,7 @@ def _bookmarks(pdf: pdfium.PdfDocument) -> list[Mark]:
         mode, pos = dest.get_view()
         height = pdf.get_page_size(number - 1)[1]
         top = height - pos[1] if mode == pdfium_c.PDFDEST_VIEW_XYZ and pos else 0.0
-        marks.append((number, top, unpaired_replaced(bookmark.get_title()), bookmark.level + 1))
+        marks.append((number, top, clean(bookmark.get_title()), bookmark.level + 1))
     return marks
 
 
@@ -235,7 +246,7 @@ def _page_tokens(page: Any, height: float
         lines.append(tokens)
         offset += len(line)
     words, dangling = _join_lines(lines)
-    return words, " ".join(furniture), tuple(references), dangling
+    return words, clean(" ".join(furniture)), tuple(references), dangling
 
 
 def set_apart_page_number(tokens: list[Token]) -> bool:
@@ -323,6 +334,7 @@ class _WordCollector(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.skipping:
             return
+        data = clean(data)
         self.parts.append((data, len(self.sections) - 1))
         if self.heading:
             self.heading[2].append(data)

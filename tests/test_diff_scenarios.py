@@ -1,0 +1,117 @@
+"""The review diff's scenario set: each miss a reviewer reported, as a small document pair.
+
+Each scenario lays out two small documents with WeasyPrint (a few pages, the shipped
+fonts) or writes two small HTML files, so every miss is one cheap test: what changed, and
+how the diff must report it. Expected pages and regions are read from the documents.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SHIPPED_FONT_STYLE
+from mgi_report.cli import main
+from mgi_report.diff import compare, format_json, format_text, render_review
+from mgi_report.diff.extract import NONCHARACTER, clean
+from mgi_report.write import html_to_pdf
+
+PAGE_CSS = ("@page { size: A5; margin: 20mm 15mm; "
+            "@top-center { content: 'Scenario report'; font-size: 8pt; color: HEAD } "
+            "@bottom-center { content: 'Page ' counter(page) ' of ' counter(pages); "
+            "font-size: 8pt } } "
+            "body { font-size: 10pt; line-height: 1.4 } p { margin: 0 0 .8em } "
+            "h2 { font-size: 13pt; border-left: 6px solid BAR; padding-left: 4pt } ")
+
+
+@pytest.fixture(scope="module")
+def assets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("scenario-assets")
+    shutil.copytree(ROOT / "templates/fonts", folder / "fonts")
+    return folder
+
+
+def document(assets: Path, body: str, *, bar: str = "#8e1f4a", head: str = "#333333",
+             lang: str = "en") -> bytes:
+    """A small tagged PDF: running head and page numbers, headings with a coloured bar."""
+    style = PAGE_CSS.replace("BAR", bar).replace("HEAD", head)
+    html = (f'<html lang="{lang}"><head><title>Scenario</title>{SHIPPED_FONT_STYLE}'
+            f"<style>{style}</style></head><body>{body}</body></html>")
+    return html_to_pdf(html, assets, "pdf/ua-1", "scenario")
+
+
+def html_file(body: str, lang: str = "en") -> bytes:
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>Scenario</title></head><body>{body}</body></html>").encode()
+
+
+def pair(tmp_path: Path, old: bytes, new: bytes, suffix: str = ".pdf") -> tuple[Path, Path]:
+    (tmp_path / "old").mkdir(exist_ok=True)
+    (tmp_path / "new").mkdir(exist_ok=True)
+    paths = tmp_path / "old" / f"doc{suffix}", tmp_path / "new" / f"doc{suffix}"
+    paths[0].write_bytes(old)
+    paths[1].write_bytes(new)
+    return paths
+
+
+# -- clean text and a closed pipe (item 5) -----------------------------------------------
+
+def test_noncharacters_are_dropped_and_half_surrogates_replaced() -> None:
+    assert clean("re\ufffesearch \uffffa\ufdd0b \U0010fffe\ud800") == "research ab \ufffd"
+    assert clean("Grüße, 日本, 😀") == "Grüße, 日本, 😀"
+    assert len(NONCHARACTER.findall("".join(map(chr, range(0x110000))))) == 66
+
+
+@pytest.mark.parametrize("codepoint", ["FFFE", "FFFF", "FDD0"])
+def test_a_pdf_whose_text_map_gives_a_noncharacter_is_reported_in_clean_text(
+        assets: Path, tmp_path: Path, codepoint: str) -> None:
+    import re
+
+    import pikepdf
+
+    body = "<p>The research programme was extended to every region this year.</p>"
+    old, new = pair(tmp_path, document(assets, body), b"")
+    with pikepdf.open(old) as pdf:
+        for font in (f for page in pdf.pages for f in page.Resources.Font.values()):
+            cmap = font.ToUnicode.read_bytes().decode("latin-1")
+            font.ToUnicode.write(re.sub(r"(<[0-9a-f]{4}> <)0065(>)", rf"\g<1>{codepoint}\2",
+                                        cmap, flags=re.IGNORECASE).encode("latin-1"))
+        pdf.save(new)
+    result = compare(old, new, images=True)
+    assert result.differs
+    for view in (format_text(result), format_json(result), render_review(result)):
+        assert not NONCHARACTER.search(view)
+        assert not NONCHARACTER.search(json.loads(json.dumps(view)))
+
+
+def test_an_html_file_with_a_noncharacter_in_its_text_is_reported_in_clean_text(
+        tmp_path: Path) -> None:
+    old, new = pair(tmp_path, html_file("<h1>Title</h1><p>One two three.</p>"),
+                    html_file("<h1>Title</h1><p>One t\ufffewo th\uffffree four.</p>"), ".html")
+    result = compare(old, new)
+    (change,) = result.files[0].text_changes
+    assert (change.old, change.new) == ("three.", "three four.")
+    assert not NONCHARACTER.search(format_text(result) + format_json(result))
+
+
+def test_piping_a_long_diff_into_head_ends_quietly(tmp_path: Path) -> None:
+    """The reader takes one line and goes: the rest of the output (more than a pipe holds)
+    is not an error, and no traceback is printed."""
+    old, new = pair(tmp_path, html_file(" ".join(f"<p>old{i}</p>" for i in range(9000))),
+                    html_file(" ".join(f"<p>new{i}</p>" for i in range(9000))), ".html")
+    assert len(subprocess.run([sys.executable, "-m", "mgi_report", "diff", "--json", str(old),
+                               str(new)], capture_output=True, check=False).stdout) > 2**17
+    writer = subprocess.Popen([sys.executable, "-m", "mgi_report", "diff", "--json", str(old),
+                               str(new)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert writer.stdout is not None and writer.stderr is not None
+    assert writer.stdout.readline() == b"{\n"
+    writer.stdout.close()
+    with writer.stderr:
+        err = writer.stderr.read()
+    assert (writer.wait(timeout=120), err) == (141, b"")
+    assert main(["diff", "--quiet", str(old), str(new)]) == 1
