@@ -115,3 +115,118 @@ def test_piping_a_long_diff_into_head_ends_quietly(tmp_path: Path) -> None:
         err = writer.stderr.read()
     assert (writer.wait(timeout=120), err) == (141, b"")
     assert main(["diff", "--quiet", str(old), str(new)]) == 1
+
+
+# -- nothing visible is missed (item 1) --------------------------------------------------
+
+FILLER = ("Migration policy is reviewed every year with the partners who carry it out, "
+          "and each review is published with its findings and the data behind them. ")
+
+
+def sections(count: int = 3, *, first: str = "", link: str = "https://example.org/a",
+             anchor: str = "#s2") -> str:
+    """Sections of several paragraphs; the first holds a link out and one into the file."""
+    parts = []
+    for number in range(1, count + 1):
+        extra = first if number == 1 else ""
+        links = (f'<p>See <a href="{link}">the register</a> and <a href="{anchor}">the '
+                 f"next part</a>.</p>" if number == 1 else "")
+        parts.append(f'<h2 id="s{number}">Part {number}</h2>{extra}{links}'
+                     + f"<p>{FILLER * 5}</p>" * 2)
+    return "".join(parts)
+
+
+def test_a_colour_change_on_a_page_with_a_text_change_is_reported(
+        assets: Path, tmp_path: Path) -> None:
+    body = sections()
+    old, new = pair(tmp_path, document(assets, body),
+                    document(assets, body.replace("every year", "every second year", 1),
+                             bar="#1f8e4a"))
+    diff = compare(old, new).files[0]
+    (change,) = diff.text_changes
+    page = change.new_pages[0]
+    on_page = [v for v in diff.visual_changes if v.new_page == page]
+    assert on_page and on_page[0].note == "besides the text changes on the page"
+    assert all(box[2] < 60 for box in on_page[0].boxes), "only the heading's bar"
+    assert "1 text change, " in format_text(compare(old, new))
+
+
+def test_a_header_colour_change_is_reported_on_reflowed_pages(
+        assets: Path, tmp_path: Path) -> None:
+    body = sections(4)
+    old, new = pair(tmp_path, document(assets, body),
+                    document(assets, sections(4, first=f"<p>{FILLER * 6}</p>"),
+                             head="#c62828"))
+    diff = compare(old, new).files[0]
+    assert len(diff.text_changes) == 1 and diff.reflowed_pages
+    heads = {v.new_page for v in diff.visual_changes
+             if all(box[3] < 0.07 * 595 for box in v.boxes)}
+    assert {n for _, n in diff.reflowed_pages} <= heads
+
+
+def test_the_same_build_with_a_reflow_has_no_visual_change(
+        assets: Path, tmp_path: Path) -> None:
+    old, new = pair(tmp_path, document(assets, sections(4)),
+                    document(assets, sections(4, first=f"<p>{FILLER * 6}</p>")))
+    diff = compare(old, new).files[0]
+    assert len(diff.text_changes) == 1 and diff.reflowed_pages
+    assert not diff.visual_changes and not diff.structure_changes
+
+
+@pytest.mark.parametrize(("changed", "expected"), [
+    ({"link": "https://example.org/b"}, ("the register", "https://example.org/a",
+                                         "https://example.org/b")),
+    ({"anchor": "#s3"}, ("the next part", "page ", "page ")),
+])
+def test_a_link_whose_target_changed_is_a_structure_change_with_page_and_text(
+        assets: Path, tmp_path: Path, changed: dict[str, str],
+        expected: tuple[str, str, str]) -> None:
+    old, new = pair(tmp_path, document(assets, sections()),
+                    document(assets, sections(**changed)))
+    result = compare(old, new)
+    diff = result.files[0]
+    assert not diff.text_changes and not diff.visual_changes
+    (change,) = diff.structure_changes
+    assert (change.kind, change.section, change.old_page, change.new_page) == (
+        "link", "Part 1", 1, 1)
+    assert change.text == expected[0]
+    assert change.old.startswith(expected[1]) and change.new.startswith(expected[2])
+    assert change.old != change.new
+    text = format_text(result)
+    assert "structure · link · Part 1 · page 1" in text
+    assert text.endswith("0 text changes, 0 visual changes, 1 structure change")
+    assert json.loads(format_json(result))["files"][0]["structure_changes"][0]["kind"] == "link"
+    assert "the register" in render_review(result) or "the next part" in render_review(result)
+
+
+def test_a_bookmark_renamed_without_its_heading_is_a_structure_change(
+        assets: Path, tmp_path: Path) -> None:
+    body = sections()
+    renamed = body.replace('<h2 id="s2">', '<h2 id="s2" style="bookmark-label: \'Second\'">')
+    old, new = pair(tmp_path, document(assets, body), document(assets, renamed))
+    diff = compare(old, new).files[0]
+    assert not diff.text_changes
+    (change,) = diff.structure_changes
+    assert (change.kind, change.old, change.new) == ("bookmark", "title “Part 2”",
+                                                      "title “Second”")
+
+
+def test_a_bookmark_that_opens_another_place_is_a_structure_change(
+        assets: Path, tmp_path: Path) -> None:
+    body = sections()
+    moved = body.replace('<h2 id="s2">Part 2</h2>', '<h2 id="s2" style="bookmark-level: '
+                         'none">Part 2</h2>').replace(
+        "<p>See", '<p style="bookmark-level: 2; bookmark-label: \'Part 2\'">See', 1)
+    old, new = pair(tmp_path, document(assets, body), document(assets, moved))
+    kinds = [(c.kind, c.text) for c in compare(old, new).files[0].structure_changes]
+    assert ("bookmark", "Part 2") in kinds
+
+
+def test_a_changed_document_language_is_a_structure_change(
+        assets: Path, tmp_path: Path) -> None:
+    old, new = pair(tmp_path, document(assets, sections(1)),
+                    document(assets, sections(1), lang="en-GB"))
+    result = compare(old, new)
+    (change,) = result.files[0].structure_changes
+    assert (change.kind, change.old, change.new) == ("language", "en", "en-GB")
+    assert main(["diff", str(old), str(new), "--quiet"]) == 1

@@ -1,9 +1,10 @@
 """Review diffs: what changed between two builds, in text and in pictures, robust to reflow.
 
 One module per stage: ``inputs`` (what OLD and NEW are, which files pair up) → ``extract``
-(words with their page, box and section) → ``textdiff`` (one word diff per document, pages
-paired by their words) → ``visual`` (renderings compared pixel by pixel) → ``compare``
-(the pipeline) → ``report`` (terminal, JSON, images) and ``review`` (the HTML report).
+(words with their page, box and section; links, bookmarks, language) → ``textdiff`` (one
+word diff per document, pages paired by their words) → ``structure`` (links, bookmarks and
+language) → ``visual`` (renderings compared pixel by pixel) → ``compare`` (the pipeline)
+→ ``report`` (terminal, JSON, images) and ``review`` (the HTML report).
 """
 
 from .compare import compare
@@ -13,6 +14,7 @@ from .model import (
     KeyChange,
     MetadataChange,
     PageImage,
+    StructureChange,
     TextChange,
     VisualChange,
 )
@@ -25,6 +27,7 @@ __all__ = [
     "KeyChange",
     "MetadataChange",
     "PageImage",
+    "StructureChange",
     "TextChange",
     "VisualChange",
     "compare",

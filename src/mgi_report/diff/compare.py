@@ -12,16 +12,20 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from .extract import Document, Word, read_document
+from ..inspect import FURNITURE_BAND
+from .extract import Document, Page, Word, read_document
 from .inputs import FilePair, pair_inputs
 from .model import Box, DiffResult, FileDiff, MetadataChange, PageImage, VisualChange
+from .structure import structure_changes
 from .textdiff import (
     CONTEXT,
+    Block,
     PagePair,
     Span,
     change_spans,
@@ -37,7 +41,9 @@ from .visual import (
     OLD_COLOUR,
     VISUAL_COLOUR,
     Renderer,
+    Strip,
     changed_regions,
+    shifted,
     side_by_side,
 )
 
@@ -85,9 +91,11 @@ def compare_pair(pair: FilePair, *, images: bool = False, context: int = CONTEXT
                   metadata_changes=_metadata(old, new))
     if old.kind == "pdf":
         pages = pair_pages(old, new, blocks)
-        found = _PdfPages(old, new, spans, images, pair.edition).compare(found, pages)
+        found = _PdfPages(old, new, spans, images, pair.edition, blocks).compare(found, pages)
         found = _with(found, text_changes=found.text_changes + tuple(
             furniture_changes(old, new, pages, list(found.text_changes))))
+        found = _with(found, structure_changes=tuple(
+            structure_changes(old, new, blocks, found.text_changes)))
     else:
         found = _with(found, markup_changes=_markup(old.data, new.data))
     if found.changes or found.added_pages or found.removed_pages:
@@ -148,13 +156,16 @@ class _PdfPages:
     spans: list[Span]
     images: bool
     name: str
+    blocks: list[Block]
     visual: list[VisualChange] = field(default_factory=list)
     pictures: list[PageImage] = field(default_factory=list)
     old_r: Renderer = field(init=False)
     new_r: Renderer = field(init=False)
+    backward: dict[int, int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.old_r, self.new_r = Renderer(self.old.data), Renderer(self.new.data)
+        self.backward = {b + k: a + k for a, b, n in self.blocks for k in range(n)}
 
     def compare(self, found: FileDiff, pairs: list[PagePair]) -> FileDiff:
         moved: list[tuple[int, int]] = []
@@ -169,10 +180,17 @@ class _PdfPages:
                     if not self._rendering_differs(o, n) and o != n:
                         moved.append((o, n))
                 elif o in touched_old or n in touched_new:
-                    self._text_picture(o, n)
+                    regions = self._aligned_regions(o, n) if o and n else []
+                    if regions and o and n:
+                        self._visual_change(o, n, regions, "besides the text changes on the "
+                                                           "page", picture=False)
+                    self._text_picture(o, n, regions)
                 elif (o is not None and o >= first_old) or (n is not None and n >= first_new):
                     if o and n:
                         reflowed.append((o, n))
+                        regions = self._aligned_regions(o, n)
+                        if regions:
+                            self._visual_change(o, n, regions, "on a reflowed page")
                 else:
                     self._layout_change(o, n)
         finally:
@@ -186,10 +204,10 @@ class _PdfPages:
 
     def _rendering_differs(self, o: int, n: int) -> bool:
         """Compare the renderings of a pair with the same words; a difference is a visual
-        change. Furniture bands are left out when their text differs (page numbers)."""
+        change. In the furniture bands, words that differ (page numbers) are left out."""
         old_page, new_page = self.old.pages[o - 1], self.new.pages[n - 1]
         regions = changed_regions(self.old_r.page(o), self.new_r.page(n),
-                                  skip_bands=old_page.furniture != new_page.furniture)
+                                  masks=furniture_masks(old_page, new_page))
         if not regions:
             return False
         note = ""
@@ -197,16 +215,31 @@ class _PdfPages:
             note = "page numbers in the contents changed: " + ", ".join(
                 f"{a} → {b}" for a, b in zip(old_page.references, new_page.references,
                                              strict=False) if a != b)
-        self.visual.append(VisualChange(_section_at(self.new, n, regions[0][1]), o, n,
-                                        tuple(_rounded(b) for b in regions), note))
-        marks = [(box, VISUAL_COLOUR) for box in regions]
-        self._picture(o, n, marks, marks)
+        self._visual_change(o, n, regions, note)
         return True
 
-    def _text_picture(self, o: int | None, n: int | None) -> None:
+    def _aligned_regions(self, o: int, n: int) -> list[Box]:
+        """Where a page pair whose words differ also differs in pixels outside what its
+        words explain: the lines with changed, inserted or reflowed words are left out,
+        and the lines a change above pushed down are compared where they went."""
+        strips, masks = aligned_strips(self.old, self.new, o, n, self.backward)
+        masks += furniture_masks(self.old.pages[o - 1], self.new.pages[n - 1])
+        return changed_regions(self.old_r.page(o), self.new_r.page(n), masks=masks,
+                               strips=strips)
+
+    def _visual_change(self, o: int, n: int, regions: list[Box], note: str,
+                       picture: bool = True) -> None:
+        self.visual.append(VisualChange(self.new.section_at(n, regions[0][1]), o, n,
+                                        tuple(_rounded(b) for b in regions), note))
+        if picture:
+            marks = [(box, VISUAL_COLOUR) for box in regions]
+            self._picture(o, n, marks, marks)
+
+    def _text_picture(self, o: int | None, n: int | None, regions: list[Box]) -> None:
+        visual = [(box, VISUAL_COLOUR) for box in regions]
         old_marks = [(box, OLD_COLOUR) for box in _span_boxes(self.old, self.spans, o, True)]
         new_marks = [(box, NEW_COLOUR) for box in _span_boxes(self.new, self.spans, n, False)]
-        self._picture(o, n, old_marks, new_marks)
+        self._picture(o, n, old_marks + visual, new_marks + visual)
 
     def _layout_change(self, o: int | None, n: int | None) -> None:
         """Words moved between pages with no text change before them: the layout moved."""
@@ -217,7 +250,7 @@ class _PdfPages:
             regions = changed_regions(self.old_r.page(o), self.new_r.page(n),
                                       skip_bands=True) or [whole]
         doc, number = (self.new, n) if n else (self.old, o or 1)
-        self.visual.append(VisualChange(_section_at(doc, number, regions[0][1]), o, n,
+        self.visual.append(VisualChange(doc.section_at(number, regions[0][1]), o, n,
                                         tuple(_rounded(b) for b in regions),
                                         "layout changed: text moved between pages"))
         marks = [(box, VISUAL_COLOUR) for box in regions]
@@ -236,25 +269,98 @@ class _PdfPages:
         self.pictures.append(PageImage(name, o, n, png))
 
 
+#: Points around a left-out word, for its anti-aliased edges.
+MARGIN = 1.5
+
+
+def furniture_masks(old: Page, new: Page) -> list[Box]:
+    """The running header and footer words that are not the same word in the same place on
+    both pages (page numbers, a head naming the section now at the top): left out of the
+    pixel comparison, while the rest of the bands (their colour, rules, logos) is compared."""
+    def placed(words: tuple[tuple[str, Box], ...]) -> set[tuple[str, Box]]:
+        return {(text, _rounded(box)) for text, box in words}
+
+    before, after = placed(old.furniture_words), placed(new.furniture_words)
+    return [_grown(box) for text, box in (before ^ after)]
+
+
+def aligned_strips(old: Document, new: Document, o: int, n: int, backward: dict[int, int]
+                   ) -> tuple[list[Strip], list[Box]]:
+    """The strips of the new page whose lines are the old page's, moved down by one
+    distance each, and the regions to leave out: lines with any word that is not the old
+    page's word in its old place (moved by its line's distance), the old words that are
+    not on the new page so, and the words of moved lines (their wording is the text
+    diff's; the rules, bars and pictures around them are compared)."""
+    old_page, page = old.pages[o - 1], new.pages[n - 1]
+    top_band, bottom_band = FURNITURE_BAND * page.height, (1 - FURNITURE_BAND) * page.height
+    lines = _lines(new, page)
+    kept: set[int] = set()
+    placed: list[tuple[float, float, float | None]] = []
+    for line in lines:
+        shifts: list[tuple[float, int]] = []
+        for index in line:
+            source = backward.get(index)
+            word = new.words[index]
+            if source is None or old.words[source].page != o or len(word.boxes) != 1 \
+                    or len(old.words[source].boxes) != 1:
+                continue
+            before, after = old.words[source].boxes[0], word.boxes[0]
+            if abs(before[0] - after[0]) < 1 and abs(before[2] - after[2]) < 1:
+                shifts.append((round(after[1] - before[1], 1), source))
+        common = Counter(dy for dy, _ in shifts).most_common(1)
+        dy = common[0][0] if common else None
+        sources = [source for shift, source in shifts if shift == dy]
+        whole = dy is not None and len(sources) == len(line)
+        if whole:
+            kept.update(sources)
+        boxes = [box for index in line for box in new.words[index].boxes]
+        placed.append((min(b[1] for b in boxes), max(b[3] for b in boxes),
+                       dy if whole else None))
+    strips: list[Strip] = []
+    masks: list[Box] = []
+    for number, (top, bottom, dy) in enumerate(placed):
+        start = top_band if number == 0 else (placed[number - 1][1] + top) / 2
+        end = bottom_band if number == len(placed) - 1 else (bottom + placed[number + 1][0]) / 2
+        if dy is None:
+            masks.append((0.0, start, page.width, end))
+        else:
+            strips.append((start, end, dy))
+            if dy:  # glyphs moved by a fraction of a pixel are drawn differently
+                masks.extend(_grown(box) for index in lines[number]
+                             for box in new.words[index].boxes)
+    bands = {(round(box[1], 1), round(box[3], 1)) for index in range(old_page.start, old_page.end)
+             if index not in kept for box in old.words[index].boxes}
+    for top, bottom in sorted(bands):
+        masks.extend(shifted((0.0, top - MARGIN, page.width, bottom + MARGIN), strips))
+    return strips, masks
+
+
+def _lines(doc: Document, page: Page) -> list[list[int]]:
+    """The page's words (indices) grouped by line, top to bottom; a word broken over two
+    lines belongs to its first."""
+    ordered = sorted((w.boxes[0][1], index) for index in range(page.start, page.end)
+                     for w in [doc.words[index]] if w.boxes)
+    lines: list[list[int]] = []
+    line_top = -1e9
+    for top, index in ordered:
+        if lines and abs(top - line_top) < 2:
+            lines[-1].append(index)
+        else:
+            lines.append([index])
+            line_top = top
+    return lines
+
+
+def _grown(box: Box) -> Box:
+    return (box[0] - MARGIN, box[1] - MARGIN, box[2] + MARGIN, box[3] + MARGIN)
+
+
 def _number(page: int | None) -> str:
     return f"{page:03d}" if page else "none"
 
 
 def _rounded(box: Box) -> Box:
     return (round(box[0], 1), round(box[1], 1), round(box[2], 1), round(box[3], 1))
-
-
-def _section_at(doc: Document, page: int, top: float) -> str:
-    """The section of the last word above ``top`` on the page (or before the page)."""
-    info = doc.pages[page - 1]
-    above = [w for w in doc.words[info.start:info.end] if w.boxes and w.boxes[0][1] <= top + 2]
-    if above:
-        return doc.section_title(max(above, key=lambda w: w.boxes[0][1]).section)
-    if info.start:
-        return doc.section_title(doc.words[info.start - 1].section)
-    if info.end > info.start:
-        return doc.section_title(doc.words[info.start].section)
-    return ""
 
 
 def _span_boxes(doc: Document, spans: list[Span], page: int | None, old: bool) -> list[Box]:

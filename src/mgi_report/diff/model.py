@@ -43,6 +43,21 @@ class VisualChange:
 
 
 @dataclass(frozen=True)
+class StructureChange:
+    """A difference a reader meets but does not see on the page: where a link or bookmark
+    leads, a bookmark's title, the document's language (/Lang)."""
+
+    kind: Literal["link", "bookmark", "language"]
+    section: str
+    old_page: int | None
+    new_page: int | None
+    #: The link's text or the bookmark's title; empty for the language.
+    text: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class MetadataChange:
     key: str
     old: str
@@ -79,6 +94,7 @@ class FileDiff:
     text_changes: tuple[TextChange, ...] = ()
     visual_changes: tuple[VisualChange, ...] = ()
     markup_changes: tuple[str, ...] = ()
+    structure_changes: tuple[StructureChange, ...] = ()
     metadata_changes: tuple[MetadataChange, ...] = ()
     moved_text: tuple[TextChange, ...] = ()
     moved_pages: tuple[tuple[int, int], ...] = ()
@@ -92,7 +108,8 @@ class FileDiff:
     @property
     def changes(self) -> int:
         """Differences a reviewer must look at; metadata and byte layout are not counted."""
-        return len(self.text_changes) + len(self.visual_changes) + len(self.markup_changes)
+        return (len(self.text_changes) + len(self.visual_changes) + len(self.markup_changes)
+                + len(self.structure_changes))
 
     def differs(self, strict: bool = False) -> bool:
         if self.status in ("added", "removed") or self.changes:

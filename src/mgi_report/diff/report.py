@@ -7,13 +7,13 @@ Both views are made from the same ``DiffResult``; the terminal view marks words 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ..publish import write_atomic
-from .model import DiffResult, FileDiff, TextChange, VisualChange
+from .model import DiffResult, FileDiff, StructureChange, TextChange, VisualChange
 
 RESET, BOLD, DIM, RED, GREEN, CYAN = "\x1b[0m", "\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[32m", \
     "\x1b[36m"
@@ -50,20 +50,27 @@ def format_text(result: DiffResult, *, colour: bool = False) -> str:
                     "file(s); --strict counts it)")
         return "no differences"
     changed = [f for f in result.files if f.differs(result.strict)]
-    summary = (f"{len(changed)} of {len(result.files)} files differ: "
-               f"{_count(sum(len(f.text_changes) for f in changed), 'text change')}, "
-               f"{_count(sum(len(f.visual_changes) for f in changed), 'visual change')}")
-    return "\n".join([*blocks, summary])
+    return "\n".join([*blocks, f"{len(changed)} of {len(result.files)} files differ: "
+                                f"{counts(changed)}"])
+
+
+#: The kinds of change counted, in the order they are listed: (FileDiff field, noun).
+KINDS = (("text_changes", "text change"), ("visual_changes", "visual change"),
+         ("structure_changes", "structure change"), ("markup_changes", "markup change"))
+
+
+def counts(files: Sequence[FileDiff]) -> str:
+    """"2 text changes, 0 visual changes, 1 structure change": text and visual always,
+    structure and markup when there are any."""
+    totals = [(noun, sum(len(getattr(f, name)) for f in files)) for name, noun in KINDS]
+    return ", ".join(_count(total, noun) for index, (noun, total) in enumerate(totals)
+                     if index < 2 or total)
 
 
 def _file_block(diff: FileDiff, style: _Style, strict: bool) -> str:
     if diff.status in ("added", "removed"):
         return style(BOLD, f"{diff.path}: {diff.status}")
-    parts = [_count(len(diff.text_changes), "text change"),
-             _count(len(diff.visual_changes), "visual change")]
-    if diff.markup_changes:
-        parts.append(_count(len(diff.markup_changes), "markup change"))
-    lines = [style(BOLD, f"{diff.path}: {', '.join(parts)}")]
+    lines = [style(BOLD, f"{diff.path}: {counts([diff])}")]
     if diff.content_keys:
         keys = ", ".join(f"{k.key} ({k.change})" if k.change != "changed" else k.key
                          for k in diff.content_keys)
@@ -77,6 +84,11 @@ def _file_block(diff: FileDiff, style: _Style, strict: bool) -> str:
             "visual", visual.section, pages_label(_opt(visual.old_page), _opt(visual.new_page)),
             _count(len(visual.boxes), "region")]))))
         lines.append(f"    {_boxes(visual)}" + (f"; {visual.note}" if visual.note else ""))
+    for structure in diff.structure_changes:
+        lines.append("  " + style(CYAN, " · ".join(filter(None, [
+            f"structure · {structure.kind}", structure.section,
+            pages_label(_opt(structure.old_page), _opt(structure.new_page))]))))
+        lines.append(f"    {structure_line(structure, style)}")
     for hunk in diff.markup_changes:
         lines.append("  " + style(CYAN, "markup"))
         lines.extend("    " + (style(RED, line) if line.startswith("-") else style(GREEN, line))
@@ -105,6 +117,12 @@ def page_notes(diff: FileDiff, excerpt: Callable[[str], str]) -> list[str]:
     if diff.removed_pages:
         notes.append(f"pages removed: {', '.join(map(str, diff.removed_pages))}")
     return notes
+
+
+def structure_line(change: StructureChange, style: _Style) -> str:
+    """“link text”: old target → new target (the language: old → new)."""
+    what = f"“{change.text}”: " if change.text else ""
+    return f"{what}{style.deleted(change.old)} → {style.inserted(change.new)}"
 
 
 def redline(change: TextChange, style: _Style) -> str:
