@@ -182,7 +182,7 @@ def test_a_link_whose_target_changed_is_a_structure_change_with_page_and_text(
         assets: Path, tmp_path: Path, changed: dict[str, str],
         expected: tuple[str, str, str]) -> None:
     old, new = pair(tmp_path, document(assets, sections()),
-                    document(assets, sections(**changed)))
+                    document(assets, sections(3, **changed)))
     result = compare(old, new)
     diff = result.files[0]
     assert not diff.text_changes and not diff.visual_changes
