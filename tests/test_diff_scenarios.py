@@ -230,3 +230,54 @@ def test_a_changed_document_language_is_a_structure_change(
     (change,) = result.files[0].structure_changes
     assert (change.kind, change.old, change.new) == ("language", "en", "en-GB")
     assert main(["diff", str(old), str(new), "--quiet"]) == 1
+
+
+# -- counting the way a reviewer counts (item 2) -----------------------------------------
+
+MOVED = "<h2>Moved part</h2><p>This part was written for the scenario and it moves.</p>"
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".html"])
+def test_a_moved_section_is_one_moved_passage(assets: Path, tmp_path: Path,
+                                              suffix: str) -> None:
+    make = (lambda body: document(assets, body)) if suffix == ".pdf" else html_file
+    old, new = pair(tmp_path, make(MOVED + sections(2)), make(sections(2) + MOVED), suffix)
+    result = compare(old, new)
+    diff = result.files[0]
+    assert not diff.text_changes and not diff.structure_changes and not diff.markup_changes
+    (move,) = diff.moved_passages
+    assert move.old == "Moved part This part was written for the scenario and it moves."
+    assert move.section == "(before the first heading) → Part 2"
+    text = format_text(result)
+    assert "  moved · (before the first heading) → Part 2" in text
+    assert text.endswith("0 text changes, 0 visual changes, 1 moved passage")
+    assert "This part was written for the scenario" in render_review(result)
+
+
+def test_an_unchanged_footnote_pushed_to_the_next_page_is_no_change(
+        assets: Path, tmp_path: Path) -> None:
+    note = ('<span style="float: footnote">The footnote stays the same while its call '
+            "moves onto the next page.</span>")
+    body = f"<h2>Part 1</h2><p>{FILLER * 12}Called here{note}. {FILLER}</p>" + sections(1)
+    longer = body.replace("<h2>Part 1</h2>", f"<h2>Part 1</h2><p>{FILLER * 3}</p>", 1)
+    old, new = pair(tmp_path, document(assets, body), document(assets, longer))
+    diff = compare(old, new).files[0]
+    (change,) = diff.text_changes
+    assert change.old == "" and "footnote" not in change.new
+    assert not diff.moved_passages
+    assert not any("footnote" in c.old + c.new for c in diff.text_changes)
+
+
+def test_an_emphasis_only_html_edit_is_a_markup_change_and_counted(tmp_path: Path) -> None:
+    text = "<h1>Title</h1><p>Kazakhstan signed the Lisbon Convention in 1997.</p>"
+    old, new = pair(tmp_path, html_file(text), html_file(text.replace(
+        "Lisbon Convention", "<em>Lisbon Convention</em>")), ".html")
+    result = compare(old, new)
+    diff = result.files[0]
+    assert not diff.text_changes
+    assert diff.markup_changes == ("-Lisbon Convention [plain]\n+Lisbon Convention [em]",)
+    text_view = format_text(result)
+    assert text_view.startswith("doc.html: 0 text changes, 0 visual changes, 1 markup change")
+    assert text_view.endswith("1 of 1 files differ: 0 text changes, 0 visual changes, "
+                              "1 markup change")
+    assert main(["diff", "--quiet", str(old), str(new)]) == 1

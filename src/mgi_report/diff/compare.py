@@ -31,6 +31,8 @@ from .textdiff import (
     change_spans,
     furniture_changes,
     match_words,
+    moved_passage,
+    moved_passages,
     moved_text,
     pagination_moves,
     pair_pages,
@@ -86,18 +88,22 @@ def compare_pair(pair: FilePair, *, images: bool = False, context: int = CONTEXT
                                                    f"{old.path} is {old.kind.upper()}")])
     blocks = match_words(old, new)
     spans, moves = pagination_moves(old, new, change_spans(old, new, blocks))
+    spans, passages = moved_passages(old, new, spans)
     found = _with(base, text_changes=tuple(text_change(old, new, s, context) for s in spans),
                   moved_text=tuple(moved_text(old, new, *move) for move in moves),
+                  moved_passages=tuple(moved_passage(old, new, *move) for move in passages),
                   metadata_changes=_metadata(old, new))
     if old.kind == "pdf":
         pages = pair_pages(old, new, blocks)
-        found = _PdfPages(old, new, spans, images, pair.edition, blocks).compare(found, pages)
+        marked = spans + [span for move in passages for span in move]
+        found = _PdfPages(old, new, marked, images, pair.edition, blocks).compare(found, pages)
         found = _with(found, text_changes=found.text_changes + tuple(
             furniture_changes(old, new, pages, list(found.text_changes))))
         found = _with(found, structure_changes=tuple(
             structure_changes(old, new, blocks, found.text_changes)))
     else:
-        found = _with(found, markup_changes=_markup(old.data, new.data))
+        found = _with(found, markup_changes=emphasis_changes(old, new, blocks)
+                      + _markup(old.data, new.data))
     if found.changes or found.added_pages or found.removed_pages:
         return _with(found, status="changed")
     return _with(found, bytes_only=not found.metadata_changes)
@@ -111,6 +117,24 @@ def _metadata(old: Document, new: Document) -> tuple[MetadataChange, ...]:
     keys = sorted(old.metadata.keys() | new.metadata.keys())
     return tuple(MetadataChange(k, old.metadata.get(k, ""), new.metadata.get(k, ""))
                  for k in keys if old.metadata.get(k) != new.metadata.get(k))
+
+
+def emphasis_changes(old: Document, new: Document, blocks: list[Block]) -> tuple[str, ...]:
+    """Runs of the same words set in other emphasis (``<em>``, ``<strong>`` …): a markup
+    change the text diff cannot see and the bare-tag filter would hide."""
+    runs: list[tuple[int, int, str, str]] = []  # first and last new index, emphasis before/after
+    for a, b, n in blocks:
+        for k in range(n):
+            before, after = old.words[a + k].emphasis, new.words[b + k].emphasis
+            if before == after:
+                continue
+            if runs and runs[-1][1] == b + k - 1 and runs[-1][2:] == (before, after):
+                runs[-1] = (runs[-1][0], b + k, before, after)
+            else:
+                runs.append((b + k, b + k, before, after))
+    return tuple(f"-{words} [{before or 'plain'}]\n+{words} [{after or 'plain'}]"
+                 for first, last, before, after in runs
+                 for words in [" ".join(w.text for w in new.words[first:last + 1])])
 
 
 def _markup(old: bytes, new: bytes) -> tuple[str, ...]:
@@ -139,11 +163,11 @@ def _bare(hunk: str) -> bool:
 
 
 def _skeleton(html: bytes) -> list[str]:
-    """The HTML with the body's text blanked (line breaks kept), so text changes, already
-    reported word by word, do not show up again."""
+    """The HTML with the body's text blanked and each tag on a line of its own, so text
+    changes, already reported word by word, do not show up again, and a changed attribute
+    is one line however the file is laid out."""
     head, tag, body = html.decode("utf-8", "replace").partition("<body")
-    body = re.sub(r">([^<]*)<", lambda m: ">" + "\n" * m.group(1).count("\n") + "<",
-                  tag + body)
+    body = re.sub(r">[^<]*<", ">\n<", tag + body)
     return (head + body).splitlines()
 
 
@@ -170,8 +194,9 @@ class _PdfPages:
     def compare(self, found: FileDiff, pairs: list[PagePair]) -> FileDiff:
         moved: list[tuple[int, int]] = []
         reflowed: list[tuple[int, int]] = []
-        touched_old = {p for c in found.text_changes for p in c.old_pages}
-        touched_new = {p for c in found.text_changes for p in c.new_pages}
+        changes = found.text_changes + found.moved_passages
+        touched_old = {p for c in changes for p in c.old_pages}
+        touched_new = {p for c in changes for p in c.new_pages}
         first_old = min(touched_old, default=len(self.old.pages) + 1)
         first_new = min(touched_new, default=len(self.new.pages) + 1)
         try:

@@ -45,6 +45,8 @@ class Word:
     page: int  # 1-based; 0 for HTML, which has no pages
     boxes: tuple[Box, ...]  # one per line the word is on (two when hyphenated); none in HTML
     section: int  # index into Document.sections; -1 before the first heading
+    #: The inline emphasis the word is set in (HTML: "em", "em strong" …; PDF: "").
+    emphasis: str = ""
 
 
 @dataclass(frozen=True)
@@ -398,9 +400,13 @@ class _WordCollector(HTMLParser):
         "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "figcaption",
         "tspan", "header", "section", "nav", "aside", "ol", "ul", "table", "br", "div"})
 
+    EMPHASIS: ClassVar[frozenset[str]] = frozenset({
+        "em", "strong", "i", "b", "u", "s", "mark", "code", "sup", "sub", "small", "cite"})
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.parts: list[tuple[str, int]] = []
+        self.parts: list[tuple[str, int, str]] = []
+        self.emphasis: list[str] = []
         self.sections: list[Section] = []
         self.skipping = 0
         self.heading: tuple[str, int, list[str]] | None = None
@@ -410,7 +416,9 @@ class _WordCollector(HTMLParser):
             self.skipping += 1
             return
         if tag in self.BLOCK:
-            self.parts.append(("\n", len(self.sections) - 1))
+            self.parts.append(("\n", len(self.sections) - 1, ""))
+        if tag in self.EMPHASIS:
+            self.emphasis.append(tag)
         attributes = dict(attrs)
         hidden = "visually-hidden" in (attributes.get("class") or "")
         if tag in ("h1", "h2", "h3") and (tag == "h1" or attributes.get("id")) and not hidden:
@@ -425,14 +433,16 @@ class _WordCollector(HTMLParser):
             _, level, text = self.heading
             self.sections[-1] = Section(" ".join("".join(text).split()), level)
             self.heading = None
+        if tag in self.EMPHASIS and tag in self.emphasis:
+            del self.emphasis[len(self.emphasis) - 1 - self.emphasis[::-1].index(tag)]
         if tag in self.BLOCK:
-            self.parts.append(("\n", len(self.sections) - 1))
+            self.parts.append(("\n", len(self.sections) - 1, ""))
 
     def handle_data(self, data: str) -> None:
         if self.skipping:
             return
         data = clean(data)
-        self.parts.append((data, len(self.sections) - 1))
+        self.parts.append((data, len(self.sections) - 1, " ".join(self.emphasis)))
         if self.heading:
             self.heading[2].append(data)
 
@@ -446,10 +456,15 @@ def read_html(path: str, data: bytes) -> Document:
     collector.feed(html)
     collector.close()
     words: list[Word] = []
-    buffer, current = "", -1
-    for text, section in [*collector.parts, ("\n", -2)]:
-        if section != current:
-            words.extend(Word(t, 0, (), current) for t in buffer.split())
-            buffer, current = "", section
-        buffer += text
+    text, styles, current = "", set[str](), -1
+    for data_, section, emphasis in [*collector.parts, ("\n", -2, "")]:
+        for char in data_ if section == current else "\n" + data_:
+            if char.isspace():
+                if text:
+                    words.append(Word(text, 0, (), current, " ".join(sorted(styles))))
+                text, styles = "", set()
+            else:
+                text += char
+                styles.update(emphasis.split())
+        current = section
     return Document(path, "html", data, tuple(words), (), tuple(collector.sections), {})

@@ -96,7 +96,10 @@ class FileDiff:
     markup_changes: tuple[str, ...] = ()
     structure_changes: tuple[StructureChange, ...] = ()
     metadata_changes: tuple[MetadataChange, ...] = ()
+    #: Text that followed its page (a footnote after its call): not a change.
     moved_text: tuple[TextChange, ...] = ()
+    #: Passages an editor moved: one change each, not a deletion and an insertion.
+    moved_passages: tuple[TextChange, ...] = ()
     moved_pages: tuple[tuple[int, int], ...] = ()
     reflowed_pages: tuple[tuple[int, int], ...] = ()
     added_pages: tuple[int, ...] = ()
@@ -108,8 +111,8 @@ class FileDiff:
     @property
     def changes(self) -> int:
         """Differences a reviewer must look at; metadata and byte layout are not counted."""
-        return (len(self.text_changes) + len(self.visual_changes) + len(self.markup_changes)
-                + len(self.structure_changes))
+        return (len(self.text_changes) + len(self.moved_passages) + len(self.visual_changes)
+                + len(self.markup_changes) + len(self.structure_changes))
 
     def differs(self, strict: bool = False) -> bool:
         if self.status in ("added", "removed") or self.changes:

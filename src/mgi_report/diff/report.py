@@ -56,12 +56,13 @@ def format_text(result: DiffResult, *, colour: bool = False) -> str:
 
 #: The kinds of change counted, in the order they are listed: (FileDiff field, noun).
 KINDS = (("text_changes", "text change"), ("visual_changes", "visual change"),
-         ("structure_changes", "structure change"), ("markup_changes", "markup change"))
+         ("moved_passages", "moved passage"), ("structure_changes", "structure change"),
+         ("markup_changes", "markup change"))
 
 
 def counts(files: Sequence[FileDiff]) -> str:
     """"2 text changes, 0 visual changes, 1 structure change": text and visual always,
-    structure and markup when there are any."""
+    moved passages, structure and markup when there are any."""
     totals = [(noun, sum(len(getattr(f, name)) for f in files)) for name, noun in KINDS]
     return ", ".join(_count(total, noun) for index, (noun, total) in enumerate(totals)
                      if index < 2 or total)
@@ -84,6 +85,10 @@ def _file_block(diff: FileDiff, style: _Style, strict: bool) -> str:
             "visual", visual.section, pages_label(_opt(visual.old_page), _opt(visual.new_page)),
             _count(len(visual.boxes), "region")]))))
         lines.append(f"    {_boxes(visual)}" + (f"; {visual.note}" if visual.note else ""))
+    for move in diff.moved_passages:
+        lines.append("  " + style(CYAN, " · ".join(filter(None, [
+            "moved", move.section, pages_label(move.old_pages, move.new_pages)]))))
+        lines.append(f"    {_shorten(move.old, 24)}")
     for structure in diff.structure_changes:
         lines.append("  " + style(CYAN, " · ".join(filter(None, [
             f"structure · {structure.kind}", structure.section,
