@@ -100,7 +100,7 @@ def compare_pair(pair: FilePair, *, images: bool = False, context: int = CONTEXT
         found = _with(found, text_changes=found.text_changes + tuple(
             furniture_changes(old, new, pages, list(found.text_changes))))
         found = _with(found, structure_changes=tuple(
-            structure_changes(old, new, blocks, found.text_changes)))
+            structure_changes(old, new, blocks, found.text_changes + found.moved_passages)))
     else:
         found = _with(found, markup_changes=emphasis_changes(old, new, blocks)
                       + _markup(old.data, new.data))
