@@ -23,7 +23,14 @@ from pypdf import PdfReader, PdfWriter
 from conftest import copy_project
 from mgi_report import build
 from mgi_report.cli import main
-from mgi_report.diff import DiffResult, FileDiff, compare, format_text, render_review
+from mgi_report.diff import (
+    DiffResult,
+    FileDiff,
+    compare,
+    format_json,
+    format_text,
+    render_review,
+)
 from mgi_report.diff.extract import Document, Page, Token, set_apart_page_number
 from mgi_report.diff.report import ranges
 from mgi_report.diff.textdiff import FURNITURE, furniture_changes
@@ -166,7 +173,7 @@ def test_changed_sentence_in_terminal_json_and_review(
     assert (change["old"], change["new"]) == ("input from", "written input from regional and")
     assert report["content_keys"]["en"] == [{
         "edition": EDITION, "key": "kaz.snapshot.findings.well-being.well_developed.p1",
-        "change": "changed"}]
+        "change": "changed", "fallback": False}]
 
     review = (tmp_path / "review.html").read_text(encoding="utf-8")
     assert "<ins>written</ins> input from <ins>regional and</ins>" in review
@@ -259,6 +266,50 @@ def test_matching_manifest_hashes_spare_opening_the_files(
     pdf = new / f"{EDITION}.pdf"
     pdf.write_bytes(b"x" * pdf.stat().st_size)  # unreadable, but the manifest vouches for it
     assert not compare(builds.base, new, formats=["pdf"]).differs
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The English and German snapshots, as they are and with one English sentence
+    changed (the German edition shows it in English, its fallback)."""
+    work = tmp_path_factory.mktemp("folders")
+    outputs = []
+    for name, change in (("old", None), ("new", _replace("content/en/kaz.yaml", OLD_SENTENCE,
+                                                         NEW_SENTENCE))):
+        root = copy_project(work / f"project-{name}")
+        if change:
+            change(root)
+        build(root, work / name, reports=["snapshot"], locales=["en", "de"],
+              formats=["pdf", "html"])
+        outputs.append(work / name)
+    return outputs[0], outputs[1]
+
+
+def test_one_english_edit_in_a_folder_is_one_passage_affecting_each_output(
+        folders: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = folders
+    result = compare(old, new)
+    changed = [f.path for f in result.files if f.differs()]
+    assert len(changed) == 4, "English and German, PDF and HTML"
+    (passage,) = result.passages
+    assert (passage.key, passage.change, passage.locales) == (
+        "kaz.snapshot.findings.well-being.well_developed.p1", "changed", ("en",))
+    assert sorted(passage.outputs) == sorted(changed)
+    assert main(["diff", str(old), str(new)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("{+written+}") == 1, "the edit is shown once"
+    lines = out.splitlines()
+    assert lines[:2] == ["content changed: 1 passage",
+                         f"  {passage.key}: changed in en; affects 4 outputs"]
+    assert lines[2] == f"{EDITION}.pdf (and 3 more outputs): 1 text change, 0 visual changes"
+    assert lines[-1] == ("4 of 5 files differ: 1 text change, 0 visual changes; 1 passage "
+                         "changed in en, affecting 4 outputs")
+    assert json.loads(format_json(result))["passages"] == [{
+        "key": passage.key, "change": "changed", "locales": ["en"],
+        "outputs": list(passage.outputs)}]
+    review = render_review(result)
+    assert "<h2 id=\"passages\">Passages changed</h2>" in review
+    assert f"<td><code>{passage.key}</code></td><td>changed</td><td>en</td><td>4 outputs" in review
 
 
 # -- bad input ----------------------------------------------------------------------------

@@ -70,6 +70,20 @@ class KeyChange:
 
     key: str
     change: Literal["changed", "added", "removed"]
+    #: The edition shows the key in a fallback language: the wording changed elsewhere.
+    fallback: bool = False
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One content key whose wording changed, once for every output that shows it."""
+
+    key: str
+    change: Literal["changed", "added", "removed"]
+    #: The locales whose own wording changed (not those showing it in a fallback language).
+    locales: tuple[str, ...]
+    #: The output files that show the change (paths under the folder).
+    outputs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -132,6 +146,21 @@ class DiffResult:
     @property
     def differs(self) -> bool:
         return any(f.differs(self.strict) for f in self.files)
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        """The changed content keys across editions and formats: "changed in en; affects 6
+        outputs" rather than the same edit listed once per file."""
+        found: dict[str, tuple[KeyChange, set[str], list[str]]] = {}
+        for f in self.files:
+            for change in f.content_keys:
+                _, locales, outputs = found.setdefault(change.key, (change, set(), []))
+                if not change.fallback:
+                    locales.add(f.locale)
+                if f.differs(self.strict):
+                    outputs.append(f.path)
+        return tuple(Passage(key, change.change, tuple(sorted(locales)), tuple(outputs))
+                     for key, (change, locales, outputs) in sorted(found.items()))
 
     @property
     def content_keys(self) -> dict[str, list[tuple[str, KeyChange]]]:
