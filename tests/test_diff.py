@@ -418,3 +418,54 @@ def test_a_contents_number_set_apart_without_a_leader_dot_is_a_reference_not_a_w
     prose = [Token("in", ((100.0, 0.0, 110.0, 12.0),), 10.0),
              Token("2017", ((112.6, 0.0, 135.0, 12.0),), 10.0)]
     assert set_apart_page_number(entry) and not set_apart_page_number(prose)
+
+
+# -- one command in a pull request --------------------------------------------------------
+
+def test_markdown_summary_lists_files_passages_and_first_changes_as_redlines(
+        folders: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = folders
+    assert main(["diff", "--markdown", str(old), str(new)]) == 1
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == ("### mgi-report diff: 4 of 5 files differ: 1 text change, 0 visual "
+                        "changes; 1 passage changed in en, affecting 4 outputs")
+    assert f"| `{EDITION}.pdf` and 3 more | changed | 1 | 0 | 0 | 0 | 0 |" in out
+    assert ("- `kaz.snapshot.findings.well-being.well_developed.p1`: changed in en; affects "
+            "4 outputs") in lines
+    (first,) = [line for line in lines if line.startswith(f"- `{EDITION}.pdf` · ")]
+    assert "based on demand and **written** input from **regional and** local" in first
+    assert main(["diff", "--markdown", str(old), str(old)]) == 0
+    assert capsys.readouterr().out == "### mgi-report diff: no differences\n"
+
+
+def test_base_revision_is_built_once_per_tree_and_compared_with_the_working_tree(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import subprocess
+
+    repo = copy_project(tmp_path / "repo")
+    git = ["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=t@example.org"]
+    for command in (["init", "-q"], ["add", "."], ["commit", "-qm", "approved"]):
+        subprocess.run([*git, *command], check=True)
+    _replace("content/en/kaz.yaml", OLD_SENTENCE, NEW_SENTENCE)(repo)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    base = ["diff", "--root", str(repo), "--format", "pdf", "--base", "HEAD"]
+
+    assert main([*base, "--markdown"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("### mgi-report diff: 3 of 6 files differ: 1 text change, ")
+    assert "based on demand and **written** input" in captured.out
+    assert "base HEAD: building tree " in captured.err
+    (cached,) = (tmp_path / "cache" / "mgi-report").glob("diff-base-*/*")
+    assert sorted(p.name for p in (cached / "kaz").iterdir()) == [
+        f"{report}.{locale}.pdf" for report in ("profile", "snapshot")
+        for locale in ("de", "en", "ru")]
+
+    assert main([*base, str(cached)]) == 0, "NEW given: the cached base against itself"
+    captured = capsys.readouterr()
+    assert captured.out == "no differences\n" and "from the cache" in captured.err
+    assert main([*base[:-1], "no-such-revision"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"no-such-revision: not a revision of the git repository at {repo}"]
+    assert main(["diff", str(repo)]) == 2

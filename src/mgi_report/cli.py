@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -25,7 +26,7 @@ from .build import (
     log_progress,
     merge_portfolio,
 )
-from .errors import MgiError, internal_error
+from .errors import MgiError, UsageError, internal_error
 from .paths import refuse_project_output
 from .publish import write_atomic
 from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
@@ -201,11 +202,20 @@ def parser() -> argparse.ArgumentParser:
 
     d = commands.add_parser(
         "diff", parents=[common], help="show what changed between two builds",
+        usage="%(prog)s [options] OLD NEW | --base REV [NEW]",
         description="Compare two PDFs, two HTML files or two build folders: text word by word "
-                    "(robust to reflow), pages with unchanged text as pictures. Exit status: "
-                    "0 no differences, 1 differences, 2 bad input.")
-    d.add_argument("old", type=Path, metavar="OLD", help="the approved build: PDF, HTML or folder")
-    d.add_argument("new", type=Path, metavar="NEW", help="the build to review, of the same kind")
+                    "(robust to reflow), every page pair as pictures, links, bookmarks and "
+                    "language. With --base, the editions of a git revision against those of "
+                    "the working tree (or of the build folder NEW). Exit status: 0 no "
+                    "differences, 1 differences, 2 bad input.")
+    d.add_argument("paths", type=Path, nargs="*", metavar="OLD NEW",
+                   help="the approved build and the build to review: PDFs, HTML files or "
+                        "folders")
+    d.add_argument("--base", metavar="REV",
+                   help="build the editions of git revision REV (cached by its tree hash) and "
+                        "compare them with the working tree's (or with the folder NEW)")
+    d.add_argument("--markdown", action="store_true",
+                   help="print a Markdown summary for a pull-request comment")
     d.add_argument("--strict", action="store_true",
                    help="count differences in metadata alone (dates, /ID, producer)")
     d.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -254,20 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "diff":
-        from . import diff  # pdfium and Pillow are loaded only when comparing
-
-        found = diff.compare(args.old, args.new, strict=args.strict, formats=args.format,
-                             images=bool(args.out or args.html))
-        log = logging.getLogger("mgi_report")
-        if args.out:
-            log.info("wrote %d images to %s", len(diff.write_images(found, args.out)), args.out)
-        if args.html:
-            log.info("wrote %s", diff.write_review(found, args.html))
-        if args.json:
-            print(diff.format_json(found))
-        elif not args.quiet:
-            print(diff.format_text(found, colour=sys.stdout.isatty()))
-        return 1 if found.differs else EXIT_OK  # 1: differences, as diff(1) says
+        return _diff(args)
     if args.command == "check":
         project = check_project(args.root, strict=args.strict)
         logging.getLogger("mgi_report").info(
@@ -297,6 +294,43 @@ def _run(args: argparse.Namespace) -> int:
     logging.getLogger("mgi_report").info("%s; wrote %d files and %s", result.summary(),
                                          len(result.written), result.manifest)
     return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    if len(args.paths) not in ((0, 1) if args.base else (2,)):
+        raise UsageError("diff takes OLD NEW, or --base REV and at most NEW")
+    with tempfile.TemporaryDirectory(prefix="mgi-report-diff-") as temporary:
+        old, new = _diff_inputs(args, Path(temporary))
+        from . import diff  # pdfium and Pillow are loaded only when comparing
+
+        found = diff.compare(old, new, strict=args.strict, formats=args.format,
+                             images=bool(args.out or args.html))
+    log = logging.getLogger("mgi_report")
+    if args.out:
+        log.info("wrote %d images to %s", len(diff.write_images(found, args.out)), args.out)
+    if args.html:
+        log.info("wrote %s", diff.write_review(found, args.html))
+    if args.json:
+        print(diff.format_json(found))
+    elif args.markdown:
+        print(diff.format_markdown(found), end="")
+    elif not args.quiet:
+        print(diff.format_text(found, colour=sys.stdout.isatty()))
+    return 1 if found.differs else EXIT_OK  # 1: differences, as diff(1) says
+
+
+def _diff_inputs(args: argparse.Namespace, temporary: Path) -> tuple[Path, Path]:
+    """OLD and NEW as given, or the base revision's build and the working tree's."""
+    if not args.base:
+        return args.paths[0], args.paths[1]
+    from .diff.revision import build_folder, revision_build  # git only for --base
+    from .usercache import user_cache
+
+    old = revision_build(args.root, args.base, user_cache("diff-base", "weasyprint"),
+                         args.format)
+    if args.paths:
+        return old, args.paths[0]
+    return old, build_folder(args.root, temporary / "working-tree", args.format)
 
 
 class ProgressLines:

@@ -4,16 +4,19 @@ One module per stage: ``inputs`` (what OLD and NEW are, which files pair up) →
 (words with their page, box and section; links, bookmarks, language) → ``textdiff`` (one
 word diff per document, pages paired by their words) → ``structure`` (links, bookmarks and
 language) → ``visual`` (renderings compared pixel by pixel) → ``compare`` (the pipeline)
-→ ``report`` (terminal, JSON, images) and ``review`` (the HTML report).
+→ ``report`` (terminal, JSON, images), ``markdown`` (a pull-request comment) and ``review``
+(the HTML report). ``revision`` builds a git revision's editions for ``--base``.
 """
 
 from .compare import compare
+from .markdown import format_markdown
 from .model import (
     DiffResult,
     FileDiff,
     KeyChange,
     MetadataChange,
     PageImage,
+    Passage,
     StructureChange,
     TextChange,
     VisualChange,
@@ -27,11 +30,13 @@ __all__ = [
     "KeyChange",
     "MetadataChange",
     "PageImage",
+    "Passage",
     "StructureChange",
     "TextChange",
     "VisualChange",
     "compare",
     "format_json",
+    "format_markdown",
     "format_text",
     "render_review",
     "to_json",
