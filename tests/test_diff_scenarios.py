@@ -281,3 +281,21 @@ def test_an_emphasis_only_html_edit_is_a_markup_change_and_counted(tmp_path: Pat
     assert text_view.endswith("1 of 1 files differ: 0 text changes, 0 visual changes, "
                               "1 markup change")
     assert main(["diff", "--quiet", str(old), str(new)]) == 1
+
+
+# -- speed (item 4) ------------------------------------------------------------------------
+
+def test_identical_files_and_version_are_decided_without_renderers_or_weasyprint(
+        tmp_path: Path) -> None:
+    """Start-up and identical files pay for no heavy import: the bytes (or manifest
+    hashes) decide before pdfium, Pillow, pypdf or WeasyPrint are loaded."""
+    old, new = pair(tmp_path, b"%PDF-1.7 not even read\n", b"%PDF-1.7 not even read\n")
+    heavy = ("pypdfium2", "PIL", "pypdf", "weasyprint", "jinja2", "jsonschema")
+    probe = ("import sys\nfrom mgi_report.cli import main\ntry:\n code = main(sys.argv[1:])\n"
+             "except SystemExit as exit:\n code = exit.code\n"
+             f"print(code, sorted(m for m in {heavy!r} if m in sys.modules))")
+    for args in (["--version"], ["diff", str(old), str(new)],
+                 ["diff", str(old.parent), str(new.parent)]):
+        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
+                              text=True, check=False)
+        assert done.stdout.splitlines()[-1] == "0 []", (args, done.stdout, done.stderr)

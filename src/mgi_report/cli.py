@@ -18,26 +18,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .build import (
-    Progress,
-    build,
-    check_project,
-    load_project,
-    log_progress,
-    merge_portfolio,
-)
 from .errors import MgiError, UsageError, internal_error
 from .paths import refuse_project_output
 from .publish import write_atomic
-from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the stages load when a command needs them: --version and diff start fast
+    from .build import Progress
     from .translate import LocaleStatus
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 #: What a shell reports for a program ended by SIGPIPE, as ``git log | head`` would give.
 EXIT_PIPE_CLOSED = 128 + 13
 SYMLINK_LOOP = re.compile(r"^Symlink loop from '(.*)'$")
+
+
+class _VariantsHelp(str):
+    """The --pdf-variant help, with the registry's names read only when help is shown."""
+
+    def __mod__(self, params: object) -> str:
+        from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
+
+        return f"one of {', '.join(PDF_VARIANTS)} (default: {DEFAULT_PDF_VARIANT})"
 
 
 def _list(value: str) -> list[str]:
@@ -66,8 +67,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--locale", type=_list, help="comma-separated locales (default: all)")
     b.add_argument("--format", type=_list, help="pdf,html (default: both)")
     b.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
-    b.add_argument("--pdf-variant", default=DEFAULT_PDF_VARIANT,
-                   help=f"one of {', '.join(PDF_VARIANTS)} (default: {DEFAULT_PDF_VARIANT})")
+    b.add_argument("--pdf-variant", help=_VariantsHelp("a PDF variant"))
     b.add_argument("--mark-fallback", action="store_true",
                    help="highlight text shown in a fallback language (for review)")
     b.add_argument("--strict", action="store_true",
@@ -265,6 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "diff":
         return _diff(args)
+    from .build import build, check_project, merge_portfolio
     if args.command == "check":
         project = check_project(args.root, strict=args.strict)
         logging.getLogger("mgi_report").info(
@@ -286,8 +287,11 @@ def _run(args: argparse.Namespace) -> int:
         logging.getLogger("mgi_report").info("gathered %d files from %d shards into %s",
                                              len(merged), len(args.shards), args.out)
         return EXIT_OK
+    from .write import DEFAULT_PDF_VARIANT
+
     result = build(args.root, args.out, countries=args.country, reports=args.report,
-                   locales=args.locale, formats=args.format, variant=args.pdf_variant,
+                   locales=args.locale, formats=args.format,
+                   variant=args.pdf_variant or DEFAULT_PDF_VARIANT,
                    mark_fallback=args.mark_fallback, strict=args.strict, force=args.force,
                    jobs=args.jobs, shard=args.shard, site_url=args.site_url,
                    progress=ProgressLines(sys.stderr.isatty()))
@@ -344,6 +348,8 @@ class ProgressLines:
         self.made = 0
 
     def __call__(self, item: Progress) -> None:
+        from .build import log_progress
+
         if not item.unchanged:
             self.making += item.seconds
             self.made += 1
@@ -441,6 +447,7 @@ def _configure_logging(*, quiet: bool, debug: bool, verbose: bool = False) -> No
 
 
 def _i18n(args: argparse.Namespace) -> int:
+    from .build import load_project
     from .translate import (  # the translators' tools (lxml, ruamel) load only for them
         XLIFF_SUFFIXES,
         confirm_translations,

@@ -8,21 +8,26 @@ language) → ``visual`` (renderings compared pixel by pixel) → ``compare`` (t
 (the HTML report). ``revision`` builds a git revision's editions for ``--base``.
 """
 
-from .compare import compare
-from .markdown import format_markdown
-from .model import (
-    DiffResult,
-    FileDiff,
-    KeyChange,
-    MetadataChange,
-    PageImage,
-    Passage,
-    StructureChange,
-    TextChange,
-    VisualChange,
-)
-from .report import format_json, format_text, to_json, write_images
-from .review import render_review, write_review
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .compare import compare
+    from .markdown import format_markdown
+    from .model import (
+        DiffResult,
+        FileDiff,
+        KeyChange,
+        MetadataChange,
+        PageImage,
+        Passage,
+        StructureChange,
+        TextChange,
+        VisualChange,
+    )
+    from .report import format_json, format_text, to_json, write_images
+    from .review import render_review, write_review
 
 __all__ = [
     "DiffResult",
@@ -43,3 +48,13 @@ __all__ = [
     "write_images",
     "write_review",
 ]
+
+#: Each export loads with its stage, so a diff of identical files imports no renderer.
+lazy_exports(__name__, {
+    "compare": ".compare",
+    "format_markdown": ".markdown",
+    **dict.fromkeys(["DiffResult", "FileDiff", "KeyChange", "MetadataChange", "PageImage",
+                     "Passage", "StructureChange", "TextChange", "VisualChange"], ".model"),
+    **dict.fromkeys(["format_json", "format_text", "to_json", "write_images"], ".report"),
+    **dict.fromkeys(["render_review", "write_review"], ".review"),
+})
