@@ -210,6 +210,8 @@ def test_inserted_paragraph_is_one_change_and_later_pages_only_reflow(builds: Bu
     # Only the contents page looks different: its page numbers, not its words.
     assert [(v.section, v.note.split(":")[0]) for v in diff.visual_changes] == [
         ("Contents", "page numbers in the contents changed")]
+    # The contents links and the bookmarks lead to the same headings on their new pages.
+    assert diff.structure_changes == ()
     # The footnote followed its call; it is not a change.
     assert [m.section for m in diff.moved_text] in ([], ["Introduction"])
 
