@@ -299,3 +299,23 @@ def test_identical_files_and_version_are_decided_without_renderers_or_weasyprint
         done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
                               text=True, check=False)
         assert done.stdout.splitlines()[-1] == "0 []", (args, done.stdout, done.stderr)
+
+
+def test_a_footnote_pushed_before_another_on_the_next_page_is_no_change(
+        assets: Path, tmp_path: Path) -> None:
+    """Matched by what it is (text set smaller than the body, as the report's footnotes
+    are), not by its place: on its new page the footnote is not the last."""
+    def note(text: str) -> str:
+        return f'<span style="float: footnote; font-size: 7pt">{text}</span>'
+
+    first = note("The first footnote stays the same while its call moves on.")
+    second = note("The second footnote was on the next page all along.")
+    body = (f"<h2>Part 1</h2><p>{FILLER * 12}Called here{first}. {FILLER * 6}Again"
+            f"{second}. {FILLER}</p>")
+    longer = body.replace("<h2>Part 1</h2>", f"<h2>Part 1</h2><p>{FILLER * 3}</p>", 1)
+    old, new = pair(tmp_path, document(assets, body), document(assets, longer))
+    diff = compare(old, new).files[0]
+    (change,) = diff.text_changes
+    assert change.old == "" and "footnote" not in change.new
+    assert not diff.moved_passages
+    assert [m.old.split()[:3] for m in diff.moved_text] == [["1.", "The", "first"]]

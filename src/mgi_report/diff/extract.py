@@ -47,6 +47,9 @@ class Word:
     section: int  # index into Document.sections; -1 before the first heading
     #: The inline emphasis the word is set in (HTML: "em", "em strong" …; PDF: "").
     emphasis: str = ""
+    #: The height of its first box in points, which grows with its font's rendered size
+    #: (PDF; 0 in HTML): footnotes are set smaller than the body text.
+    size: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,8 @@ def read_pdf(path: str, data: bytes) -> Document:
                 tokens.append(carried)
             start = len(words)
             words.extend(Word(text, index + 1, t.boxes,
-                              _section_at(keys, index + 1, t.boxes[0][1]))
+                              _section_at(keys, index + 1, t.boxes[0][1]),
+                              size=round(t.boxes[0][3] - t.boxes[0][1], 1))
                          for t in tokens for text in [clean(t.text)] if text)
             pages.append(Page(index + 1, width, height, start, len(words), furniture[0],
                               references, furniture[1]))

@@ -27,6 +27,8 @@ FURNITURE = "(running header and footer)"
 DIGITS = re.compile(r"\d+")
 #: Text moved by pagination (see ``pagination_moves``) is at least this many words.
 MOVE_MIN = 3
+#: Footnotes are set at most this share of the body text's size.
+FOOTNOTE_SHARE = 0.9
 
 Block = tuple[int, int, int]  # old start, new start, length of a run of equal words
 PagePair = tuple[int | None, int | None]
@@ -68,11 +70,29 @@ def change_spans(old: Document, new: Document, blocks: list[Block],
 
 def pagination_moves(old: Document, new: Document, spans: list[Span]
                      ) -> tuple[list[Span], list[tuple[Span, Span]]]:
-    """Split off text deleted at the foot of one page and inserted, word for word, at the
-    foot of another: a footnote follows its call when the text reflows. An editor's move
-    rarely ends exactly at a page's last word on both sides, so this stays a change."""
-    return _moves(old, new, spans, lambda gone, came: _ends_page(old, gone.old_end)
-                  and _ends_page(new, came.new_end))
+    """Split off text deleted on one page and inserted, word for word, on another, where
+    it is a footnote following its call as the text reflows: set smaller than the body
+    text on both sides (matched by what it is, wherever it lands among the page's
+    footnotes), or ending the page on both sides. An editor's move rarely ends exactly at
+    a page's last word on both sides, so that stays a change."""
+    old_body, new_body = _body_size(old), _body_size(new)
+
+    def footnote(gone: Span, came: Span) -> bool:
+        return (_smaller(old.words[gone.old_start:gone.old_end], old_body)
+                and _smaller(new.words[came.new_start:came.new_end], new_body))
+
+    return _moves(old, new, spans, lambda gone, came: footnote(gone, came) or (
+        _ends_page(old, gone.old_end) and _ends_page(new, came.new_end)))
+
+
+def _body_size(doc: Document) -> float:
+    """The font size most of the document's words are set in (0 without sizes: HTML)."""
+    sizes = Counter(round(w.size, 1) for w in doc.words if w.size)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _smaller(words: tuple[Word, ...], body: float) -> bool:
+    return bool(body) and all(0 < w.size < FOOTNOTE_SHARE * body for w in words)
 
 
 def moved_passages(old: Document, new: Document, spans: list[Span]
