@@ -23,7 +23,14 @@ from pypdf import PdfReader, PdfWriter
 from conftest import copy_project
 from mgi_report import build
 from mgi_report.cli import main
-from mgi_report.diff import DiffResult, FileDiff, compare, format_text, render_review
+from mgi_report.diff import (
+    DiffResult,
+    FileDiff,
+    compare,
+    format_json,
+    format_text,
+    render_review,
+)
 from mgi_report.diff.extract import Document, Page, Token, set_apart_page_number
 from mgi_report.diff.report import ranges
 from mgi_report.diff.textdiff import FURNITURE, furniture_changes
@@ -166,7 +173,7 @@ def test_changed_sentence_in_terminal_json_and_review(
     assert (change["old"], change["new"]) == ("input from", "written input from regional and")
     assert report["content_keys"]["en"] == [{
         "edition": EDITION, "key": "kaz.snapshot.findings.well-being.well_developed.p1",
-        "change": "changed"}]
+        "change": "changed", "fallback": False}]
 
     review = (tmp_path / "review.html").read_text(encoding="utf-8")
     assert "<ins>written</ins> input from <ins>regional and</ins>" in review
@@ -203,6 +210,8 @@ def test_inserted_paragraph_is_one_change_and_later_pages_only_reflow(builds: Bu
     # Only the contents page looks different: its page numbers, not its words.
     assert [(v.section, v.note.split(":")[0]) for v in diff.visual_changes] == [
         ("Contents", "page numbers in the contents changed")]
+    # The contents links and the bookmarks lead to the same headings on their new pages.
+    assert diff.structure_changes == ()
     # The footnote followed its call; it is not a change.
     assert [m.section for m in diff.moved_text] in ([], ["Introduction"])
 
@@ -259,6 +268,50 @@ def test_matching_manifest_hashes_spare_opening_the_files(
     pdf = new / f"{EDITION}.pdf"
     pdf.write_bytes(b"x" * pdf.stat().st_size)  # unreadable, but the manifest vouches for it
     assert not compare(builds.base, new, formats=["pdf"]).differs
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The English and German snapshots, as they are and with one English sentence
+    changed (the German edition shows it in English, its fallback)."""
+    work = tmp_path_factory.mktemp("folders")
+    outputs = []
+    for name, change in (("old", None), ("new", _replace("content/en/kaz.yaml", OLD_SENTENCE,
+                                                         NEW_SENTENCE))):
+        root = copy_project(work / f"project-{name}")
+        if change:
+            change(root)
+        build(root, work / name, reports=["snapshot"], locales=["en", "de"],
+              formats=["pdf", "html"])
+        outputs.append(work / name)
+    return outputs[0], outputs[1]
+
+
+def test_one_english_edit_in_a_folder_is_one_passage_affecting_each_output(
+        folders: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = folders
+    result = compare(old, new)
+    changed = [f.path for f in result.files if f.differs()]
+    assert len(changed) == 4, "English and German, PDF and HTML"
+    (passage,) = result.passages
+    assert (passage.key, passage.change, passage.locales) == (
+        "kaz.snapshot.findings.well-being.well_developed.p1", "changed", ("en",))
+    assert sorted(passage.outputs) == sorted(changed)
+    assert main(["diff", str(old), str(new)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("{+written+}") == 1, "the edit is shown once"
+    lines = out.splitlines()
+    assert lines[:2] == ["content changed: 1 passage",
+                         f"  {passage.key}: changed in en; affects 4 outputs"]
+    assert lines[2] == f"{EDITION}.pdf (and 3 more outputs): 1 text change, 0 visual changes"
+    assert lines[-1] == ("4 of 5 files differ: 1 text change, 0 visual changes; 1 passage "
+                         "changed in en, affecting 4 outputs")
+    assert json.loads(format_json(result))["passages"] == [{
+        "key": passage.key, "change": "changed", "locales": ["en"],
+        "outputs": list(passage.outputs)}]
+    review = render_review(result)
+    assert "<h2 id=\"passages\">Passages changed</h2>" in review
+    assert f"<td><code>{passage.key}</code></td><td>changed</td><td>en</td><td>4 outputs" in review
 
 
 # -- bad input ----------------------------------------------------------------------------
@@ -367,3 +420,54 @@ def test_a_contents_number_set_apart_without_a_leader_dot_is_a_reference_not_a_w
     prose = [Token("in", ((100.0, 0.0, 110.0, 12.0),), 10.0),
              Token("2017", ((112.6, 0.0, 135.0, 12.0),), 10.0)]
     assert set_apart_page_number(entry) and not set_apart_page_number(prose)
+
+
+# -- one command in a pull request --------------------------------------------------------
+
+def test_markdown_summary_lists_files_passages_and_first_changes_as_redlines(
+        folders: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = folders
+    assert main(["diff", "--markdown", str(old), str(new)]) == 1
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == ("### mgi-report diff: 4 of 5 files differ: 1 text change, 0 visual "
+                        "changes; 1 passage changed in en, affecting 4 outputs")
+    assert f"| `{EDITION}.pdf` and 3 more | changed | 1 | 0 | 0 | 0 | 0 |" in out
+    assert ("- `kaz.snapshot.findings.well-being.well_developed.p1`: changed in en; affects "
+            "4 outputs") in lines
+    (first,) = [line for line in lines if line.startswith(f"- `{EDITION}.pdf` · ")]
+    assert "based on demand and **written** input from **regional and** local" in first
+    assert main(["diff", "--markdown", str(old), str(old)]) == 0
+    assert capsys.readouterr().out == "### mgi-report diff: no differences\n"
+
+
+def test_base_revision_is_built_once_per_tree_and_compared_with_the_working_tree(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import subprocess
+
+    repo = copy_project(tmp_path / "repo")
+    git = ["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=t@example.org"]
+    for command in (["init", "-q"], ["add", "."], ["commit", "-qm", "approved"]):
+        subprocess.run([*git, *command], check=True)
+    _replace("content/en/kaz.yaml", OLD_SENTENCE, NEW_SENTENCE)(repo)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    base = ["diff", "--root", str(repo), "--format", "pdf", "--base", "HEAD"]
+
+    assert main([*base, "--markdown"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("### mgi-report diff: 3 of 6 files differ: 1 text change, ")
+    assert "based on demand and **written** input" in captured.out
+    assert "base HEAD: building tree " in captured.err
+    (cached,) = (tmp_path / "cache" / "mgi-report").glob("diff-base-*/*")
+    assert sorted(p.name for p in (cached / "kaz").iterdir()) == [
+        f"{report}.{locale}.pdf" for report in ("profile", "snapshot")
+        for locale in ("de", "en", "ru")]
+
+    assert main([*base, str(cached)]) == 0, "NEW given: the cached base against itself"
+    captured = capsys.readouterr()
+    assert captured.out == "no differences\n" and "from the cache" in captured.err
+    assert main([*base[:-1], "no-such-revision"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"no-such-revision: not a revision of the git repository at {repo}"]
+    assert main(["diff", str(repo)]) == 2

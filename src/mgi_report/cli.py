@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -17,26 +18,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .build import (
-    Progress,
-    build,
-    check_project,
-    load_project,
-    log_progress,
-    merge_portfolio,
-)
-from .errors import MgiError, internal_error
+from .errors import MgiError, UsageError, internal_error
 from .paths import refuse_project_output
 from .publish import write_atomic
-from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the stages load when a command needs them: --version and diff start fast
+    from .build import Progress
     from .translate import LocaleStatus
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 #: What a shell reports for a program ended by SIGPIPE, as ``git log | head`` would give.
 EXIT_PIPE_CLOSED = 128 + 13
 SYMLINK_LOOP = re.compile(r"^Symlink loop from '(.*)'$")
+
+
+class _VariantsHelp(str):
+    """The --pdf-variant help, with the registry's names read only when help is shown."""
+
+    def __mod__(self, params: object) -> str:
+        from .write import DEFAULT_PDF_VARIANT, PDF_VARIANTS
+
+        return f"one of {', '.join(PDF_VARIANTS)} (default: {DEFAULT_PDF_VARIANT})"
 
 
 def _list(value: str) -> list[str]:
@@ -65,8 +67,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--locale", type=_list, help="comma-separated locales (default: all)")
     b.add_argument("--format", type=_list, help="pdf,html (default: both)")
     b.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
-    b.add_argument("--pdf-variant", default=DEFAULT_PDF_VARIANT,
-                   help=f"one of {', '.join(PDF_VARIANTS)} (default: {DEFAULT_PDF_VARIANT})")
+    b.add_argument("--pdf-variant", help=_VariantsHelp("a PDF variant"))
     b.add_argument("--mark-fallback", action="store_true",
                    help="highlight text shown in a fallback language (for review)")
     b.add_argument("--strict", action="store_true",
@@ -201,11 +202,20 @@ def parser() -> argparse.ArgumentParser:
 
     d = commands.add_parser(
         "diff", parents=[common], help="show what changed between two builds",
+        usage="%(prog)s [options] OLD NEW | --base REV [NEW]",
         description="Compare two PDFs, two HTML files or two build folders: text word by word "
-                    "(robust to reflow), pages with unchanged text as pictures. Exit status: "
-                    "0 no differences, 1 differences, 2 bad input.")
-    d.add_argument("old", type=Path, metavar="OLD", help="the approved build: PDF, HTML or folder")
-    d.add_argument("new", type=Path, metavar="NEW", help="the build to review, of the same kind")
+                    "(robust to reflow), every page pair as pictures, links, bookmarks and "
+                    "language. With --base, the editions of a git revision against those of "
+                    "the working tree (or of the build folder NEW). Exit status: 0 no "
+                    "differences, 1 differences, 2 bad input.")
+    d.add_argument("paths", type=Path, nargs="*", metavar="OLD NEW",
+                   help="the approved build and the build to review: PDFs, HTML files or "
+                        "folders")
+    d.add_argument("--base", metavar="REV",
+                   help="build the editions of git revision REV (cached by its tree hash) and "
+                        "compare them with the working tree's (or with the folder NEW)")
+    d.add_argument("--markdown", action="store_true",
+                   help="print a Markdown summary for a pull-request comment")
     d.add_argument("--strict", action="store_true",
                    help="count differences in metadata alone (dates, /ID, producer)")
     d.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -254,20 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "diff":
-        from . import diff  # pdfium and Pillow are loaded only when comparing
-
-        found = diff.compare(args.old, args.new, strict=args.strict, formats=args.format,
-                             images=bool(args.out or args.html))
-        log = logging.getLogger("mgi_report")
-        if args.out:
-            log.info("wrote %d images to %s", len(diff.write_images(found, args.out)), args.out)
-        if args.html:
-            log.info("wrote %s", diff.write_review(found, args.html))
-        if args.json:
-            print(diff.format_json(found))
-        elif not args.quiet:
-            print(diff.format_text(found, colour=sys.stdout.isatty()))
-        return 1 if found.differs else EXIT_OK  # 1: differences, as diff(1) says
+        return _diff(args)
+    from .build import build, check_project, merge_portfolio
     if args.command == "check":
         project = check_project(args.root, strict=args.strict)
         logging.getLogger("mgi_report").info(
@@ -289,14 +287,54 @@ def _run(args: argparse.Namespace) -> int:
         logging.getLogger("mgi_report").info("gathered %d files from %d shards into %s",
                                              len(merged), len(args.shards), args.out)
         return EXIT_OK
+    from .write import DEFAULT_PDF_VARIANT
+
     result = build(args.root, args.out, countries=args.country, reports=args.report,
-                   locales=args.locale, formats=args.format, variant=args.pdf_variant,
+                   locales=args.locale, formats=args.format,
+                   variant=args.pdf_variant or DEFAULT_PDF_VARIANT,
                    mark_fallback=args.mark_fallback, strict=args.strict, force=args.force,
                    jobs=args.jobs, shard=args.shard, site_url=args.site_url,
                    progress=ProgressLines(sys.stderr.isatty()))
     logging.getLogger("mgi_report").info("%s; wrote %d files and %s", result.summary(),
                                          len(result.written), result.manifest)
     return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    if len(args.paths) not in ((0, 1) if args.base else (2,)):
+        raise UsageError("diff takes OLD NEW, or --base REV and at most NEW")
+    with tempfile.TemporaryDirectory(prefix="mgi-report-diff-") as temporary:
+        old, new = _diff_inputs(args, Path(temporary))
+        from . import diff  # pdfium and Pillow are loaded only when comparing
+
+        found = diff.compare(old, new, strict=args.strict, formats=args.format,
+                             images=bool(args.out or args.html))
+    log = logging.getLogger("mgi_report")
+    if args.out:
+        log.info("wrote %d images to %s", len(diff.write_images(found, args.out)), args.out)
+    if args.html:
+        log.info("wrote %s", diff.write_review(found, args.html))
+    if args.json:
+        print(diff.format_json(found))
+    elif args.markdown:
+        print(diff.format_markdown(found), end="")
+    elif not args.quiet:
+        print(diff.format_text(found, colour=sys.stdout.isatty()))
+    return 1 if found.differs else EXIT_OK  # 1: differences, as diff(1) says
+
+
+def _diff_inputs(args: argparse.Namespace, temporary: Path) -> tuple[Path, Path]:
+    """OLD and NEW as given, or the base revision's build and the working tree's."""
+    if not args.base:
+        return args.paths[0], args.paths[1]
+    from .diff.revision import build_folder, revision_build  # git only for --base
+    from .usercache import user_cache
+
+    old = revision_build(args.root, args.base, user_cache("diff-base", "weasyprint"),
+                         args.format)
+    if args.paths:
+        return old, args.paths[0]
+    return old, build_folder(args.root, temporary / "working-tree", args.format)
 
 
 class ProgressLines:
@@ -310,6 +348,8 @@ class ProgressLines:
         self.made = 0
 
     def __call__(self, item: Progress) -> None:
+        from .build import log_progress
+
         if not item.unchanged:
             self.making += item.seconds
             self.made += 1
@@ -407,6 +447,7 @@ def _configure_logging(*, quiet: bool, debug: bool, verbose: bool = False) -> No
 
 
 def _i18n(args: argparse.Namespace) -> int:
+    from .build import load_project
     from .translate import (  # the translators' tools (lxml, ruamel) load only for them
         XLIFF_SUFFIXES,
         confirm_translations,

@@ -11,8 +11,6 @@ from html.parser import HTMLParser
 from io import BytesIO
 from typing import Any, ClassVar
 
-from pypdf import PdfReader
-
 AUTO_HYPHEN = re.compile(r"[\u2010\u00ad]\n")
 HARD_HYPHEN_BREAK = re.compile(r"-\n")
 SPACES = re.compile(r"\s+")
@@ -45,6 +43,8 @@ class PdfText:
 
 
 def pdf_text(data: bytes, band: float = FURNITURE_BAND) -> PdfText:
+    from pypdf import PdfReader  # only when a PDF is read: FURNITURE_BAND alone is light
+
     reader = PdfReader(BytesIO(data))
     pages, furniture = [], []
     for page in reader.pages:
@@ -76,6 +76,8 @@ def normalize(text: str) -> str:
 
 def outline(data: bytes) -> list[OutlineItem]:
     """Bookmarks in document order with their 1-based page and nesting level."""
+    from pypdf import PdfReader  # only when a PDF is read: FURNITURE_BAND alone is light
+
     reader = PdfReader(BytesIO(data))
     items: list[OutlineItem] = []
 

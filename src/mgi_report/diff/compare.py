@@ -1,286 +1,51 @@
 """The diff pipeline: pair inputs → read words → diff text → pair pages → compare pixels.
 
-Each page pair is looked at once, in this order of questions: is its text the same? then
-its pixels are compared and any difference is a visual change. Did a text change land
-on it? then it gets a picture with the changed words outlined. Otherwise its words only
-moved: after a text change that is reflow, reported as such and not as a change; with no
-text change before it, something in the layout moved them, which is a visual change.
+This module is the front door and stays light: two files whose manifest hashes or bytes
+are the same are decided here, before pdfium, Pillow or the text diff are imported.
+Files that differ go to ``documents`` (text, moves, structure, markup) and ``pages``
+(every page pair, pixel by pixel).
 """
 
 from __future__ import annotations
 
-import difflib
 import logging
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-from ..errors import InputError, Problem
-from .extract import Document, Word, read_document
 from .inputs import FilePair, pair_inputs
-from .model import Box, DiffResult, FileDiff, MetadataChange, PageImage, VisualChange
-from .textdiff import (
-    CONTEXT,
-    PagePair,
-    Span,
-    change_spans,
-    furniture_changes,
-    match_words,
-    moved_text,
-    pagination_moves,
-    pair_pages,
-    text_change,
-)
-from .visual import (
-    NEW_COLOUR,
-    OLD_COLOUR,
-    VISUAL_COLOUR,
-    Renderer,
-    changed_regions,
-    side_by_side,
-)
+from .model import DiffResult, FileDiff
 
 log = logging.getLogger(__name__)
-
-#: At most this many markup hunks are listed for an HTML file.
-MARKUP_HUNKS = 20
-MARKUP_LINE = 160
-BARE_TAGS = re.compile(r"</?[a-z][a-z0-9]*>")
 
 
 def compare(old: Path | str, new: Path | str, *, strict: bool = False,
             formats: Sequence[str] | None = None, images: bool = False,
-            context: int = CONTEXT) -> DiffResult:
+            context: int | None = None) -> DiffResult:
     """Compare two PDFs, two HTML files or two build folders.
 
     ``images`` makes side-by-side pictures of the changed page pairs (for ``--out`` and
-    the HTML review); ``strict`` counts metadata-only differences as differences.
+    the HTML review); ``strict`` counts metadata-only differences as differences;
+    ``context`` is the number of unchanged words shown around a change.
     """
     pairs = pair_inputs(Path(old), Path(new), formats)
     files = tuple(compare_pair(pair, images=images, context=context) for pair in pairs)
     return DiffResult(str(old), str(new), strict, files)
 
 
-def compare_pair(pair: FilePair, *, images: bool = False, context: int = CONTEXT) -> FileDiff:
+def compare_pair(pair: FilePair, *, images: bool = False,
+                 context: int | None = None) -> FileDiff:
     base = FileDiff(pair.name, pair.edition, pair.format, pair.locale, "unchanged",
                     content_keys=pair.key_changes())
     if pair.old is None or pair.new is None:
-        return _with(base, status="added" if pair.old is None else "removed")
+        return replace(base, status="added" if pair.old is None else "removed")
     if pair.same_by_manifest():
         log.debug("%s: same hash in both manifests", pair.name)
         return base
     old_data, new_data = pair.old.read(), pair.new.read()
     if old_data == new_data:
         return base
-    old = read_document(str(pair.old.path), old_data)
-    new = read_document(str(pair.new.path), new_data)
-    if old.kind != new.kind:
-        raise InputError([Problem(new.path, 0, "", f"is {new.kind.upper()} but "
-                                                   f"{old.path} is {old.kind.upper()}")])
-    blocks = match_words(old, new)
-    spans, moves = pagination_moves(old, new, change_spans(old, new, blocks))
-    found = _with(base, text_changes=tuple(text_change(old, new, s, context) for s in spans),
-                  moved_text=tuple(moved_text(old, new, *move) for move in moves),
-                  metadata_changes=_metadata(old, new))
-    if old.kind == "pdf":
-        pages = pair_pages(old, new, blocks)
-        found = _PdfPages(old, new, spans, images, pair.edition).compare(found, pages)
-        found = _with(found, text_changes=found.text_changes + tuple(
-            furniture_changes(old, new, pages, list(found.text_changes))))
-    else:
-        found = _with(found, markup_changes=_markup(old.data, new.data))
-    if found.changes or found.added_pages or found.removed_pages:
-        return _with(found, status="changed")
-    return _with(found, bytes_only=not found.metadata_changes)
+    from .documents import compare_documents  # pdfium, Pillow: only for files that differ
 
-
-def _with(diff: FileDiff, **changes: object) -> FileDiff:
-    return replace(diff, **changes)  # type: ignore[arg-type]
-
-
-def _metadata(old: Document, new: Document) -> tuple[MetadataChange, ...]:
-    keys = sorted(old.metadata.keys() | new.metadata.keys())
-    return tuple(MetadataChange(k, old.metadata.get(k, ""), new.metadata.get(k, ""))
-                 for k in keys if old.metadata.get(k) != new.metadata.get(k))
-
-
-def _markup(old: bytes, new: bytes) -> tuple[str, ...]:
-    """Differences in the HTML outside its visible text: styles, attributes, structure."""
-    hunks: list[str] = []
-    lines: list[str] = []
-    diff = difflib.unified_diff(_skeleton(old), _skeleton(new), n=0, lineterm="")
-    for line in diff:
-        if line.startswith(("---", "+++")):
-            continue
-        if line.startswith("@@"):
-            if lines:
-                hunks.append("\n".join(lines))
-            lines = []
-        else:
-            lines.append(line if len(line) <= MARKUP_LINE else line[:MARKUP_LINE] + " …")
-    if lines:
-        hunks.append("\n".join(lines))
-    return tuple([h for h in hunks if not _bare(h)][:MARKUP_HUNKS])
-
-
-def _bare(hunk: str) -> bool:
-    """Only tags without attributes changed: the elements around inserted or deleted
-    text (a new ``<p></p>``), which the text diff already reports."""
-    return all(not BARE_TAGS.sub("", line[1:]).strip() for line in hunk.splitlines())
-
-
-def _skeleton(html: bytes) -> list[str]:
-    """The HTML with the body's text blanked (line breaks kept), so text changes, already
-    reported word by word, do not show up again."""
-    head, tag, body = html.decode("utf-8", "replace").partition("<body")
-    body = re.sub(r">([^<]*)<", lambda m: ">" + "\n" * m.group(1).count("\n") + "<",
-                  tag + body)
-    return (head + body).splitlines()
-
-
-@dataclass
-class _PdfPages:
-    """The page-pair questions for one PDF pair, with the renderers kept open."""
-
-    old: Document
-    new: Document
-    spans: list[Span]
-    images: bool
-    name: str
-    visual: list[VisualChange] = field(default_factory=list)
-    pictures: list[PageImage] = field(default_factory=list)
-    old_r: Renderer = field(init=False)
-    new_r: Renderer = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.old_r, self.new_r = Renderer(self.old.data), Renderer(self.new.data)
-
-    def compare(self, found: FileDiff, pairs: list[PagePair]) -> FileDiff:
-        moved: list[tuple[int, int]] = []
-        reflowed: list[tuple[int, int]] = []
-        touched_old = {p for c in found.text_changes for p in c.old_pages}
-        touched_new = {p for c in found.text_changes for p in c.new_pages}
-        first_old = min(touched_old, default=len(self.old.pages) + 1)
-        first_new = min(touched_new, default=len(self.new.pages) + 1)
-        try:
-            for o, n in pairs:
-                if o and n and self.old.page_words(o) == self.new.page_words(n):
-                    if not self._rendering_differs(o, n) and o != n:
-                        moved.append((o, n))
-                elif o in touched_old or n in touched_new:
-                    self._text_picture(o, n)
-                elif (o is not None and o >= first_old) or (n is not None and n >= first_new):
-                    if o and n:
-                        reflowed.append((o, n))
-                else:
-                    self._layout_change(o, n)
-        finally:
-            self.old_r.close()
-            self.new_r.close()
-        added = tuple(n for o, n in pairs if n and not o)
-        removed = tuple(o for o, n in pairs if o and not n)
-        return _with(found, visual_changes=tuple(self.visual), moved_pages=tuple(moved),
-                     reflowed_pages=tuple(reflowed), added_pages=added, removed_pages=removed,
-                     images=tuple(self.pictures))
-
-    def _rendering_differs(self, o: int, n: int) -> bool:
-        """Compare the renderings of a pair with the same words; a difference is a visual
-        change. Furniture bands are left out when their text differs (page numbers)."""
-        old_page, new_page = self.old.pages[o - 1], self.new.pages[n - 1]
-        regions = changed_regions(self.old_r.page(o), self.new_r.page(n),
-                                  skip_bands=old_page.furniture != new_page.furniture)
-        if not regions:
-            return False
-        note = ""
-        if old_page.references != new_page.references:
-            note = "page numbers in the contents changed: " + ", ".join(
-                f"{a} → {b}" for a, b in zip(old_page.references, new_page.references,
-                                             strict=False) if a != b)
-        self.visual.append(VisualChange(_section_at(self.new, n, regions[0][1]), o, n,
-                                        tuple(_rounded(b) for b in regions), note))
-        marks = [(box, VISUAL_COLOUR) for box in regions]
-        self._picture(o, n, marks, marks)
-        return True
-
-    def _text_picture(self, o: int | None, n: int | None) -> None:
-        old_marks = [(box, OLD_COLOUR) for box in _span_boxes(self.old, self.spans, o, True)]
-        new_marks = [(box, NEW_COLOUR) for box in _span_boxes(self.new, self.spans, n, False)]
-        self._picture(o, n, old_marks, new_marks)
-
-    def _layout_change(self, o: int | None, n: int | None) -> None:
-        """Words moved between pages with no text change before them: the layout moved."""
-        page = self.new.pages[n - 1] if n else self.old.pages[(o or 1) - 1]
-        whole: Box = (0.0, 0.0, round(page.width, 1), round(page.height, 1))
-        regions = [whole]
-        if o and n:
-            regions = changed_regions(self.old_r.page(o), self.new_r.page(n),
-                                      skip_bands=True) or [whole]
-        doc, number = (self.new, n) if n else (self.old, o or 1)
-        self.visual.append(VisualChange(_section_at(doc, number, regions[0][1]), o, n,
-                                        tuple(_rounded(b) for b in regions),
-                                        "layout changed: text moved between pages"))
-        marks = [(box, VISUAL_COLOUR) for box in regions]
-        self._picture(o, n, marks, marks)
-
-    def _picture(self, o: int | None, n: int | None,
-                 old_marks: list[tuple[Box, tuple[int, int, int]]],
-                 new_marks: list[tuple[Box, tuple[int, int, int]]]) -> None:
-        if not self.images:
-            return
-        png = side_by_side(self.old_r.page(o) if o else None, self.new_r.page(n) if n else None,
-                           old_marks, new_marks,
-                           [f"old · page {o}" if o else "old · (no page)",
-                            f"new · page {n}" if n else "new · (no page)"])
-        name = f"{self.name}.page-{_number(o)}-{_number(n)}.png"
-        self.pictures.append(PageImage(name, o, n, png))
-
-
-def _number(page: int | None) -> str:
-    return f"{page:03d}" if page else "none"
-
-
-def _rounded(box: Box) -> Box:
-    return (round(box[0], 1), round(box[1], 1), round(box[2], 1), round(box[3], 1))
-
-
-def _section_at(doc: Document, page: int, top: float) -> str:
-    """The section of the last word above ``top`` on the page (or before the page)."""
-    info = doc.pages[page - 1]
-    above = [w for w in doc.words[info.start:info.end] if w.boxes and w.boxes[0][1] <= top + 2]
-    if above:
-        return doc.section_title(max(above, key=lambda w: w.boxes[0][1]).section)
-    if info.start:
-        return doc.section_title(doc.words[info.start - 1].section)
-    if info.end > info.start:
-        return doc.section_title(doc.words[info.start].section)
-    return ""
-
-
-def _span_boxes(doc: Document, spans: list[Span], page: int | None, old: bool) -> list[Box]:
-    """Line-wide boxes around a page's changed words, and a thin mark where words were
-    only inserted (on the old side) or only deleted (on the new side)."""
-    if not page:
-        return []
-    boxes: list[Box] = []
-    for span in spans:
-        start, end = (span.old_start, span.old_end) if old else (span.new_start, span.new_end)
-        if start == end and start:
-            previous = doc.words[start - 1]
-            if previous.page == page and previous.boxes:
-                _, top, x1, bottom = previous.boxes[-1]
-                boxes.append((x1, top, x1 + 1.5, bottom))
-            continue
-        boxes.extend(_line_boxes([w for w in doc.words[start:end] if w.page == page]))
-    return boxes
-
-
-def _line_boxes(words: list[Word]) -> list[Box]:
-    lines: list[Box] = []
-    for box in (b for w in words for b in w.boxes):
-        if lines and abs(lines[-1][1] - box[1]) < 1 and box[0] >= lines[-1][0]:
-            x0, top, x1, bottom = lines[-1]
-            lines[-1] = (x0, min(top, box[1]), max(x1, box[2]), max(bottom, box[3]))
-        else:
-            lines.append(box)
-    return lines
+    return compare_documents(base, (str(pair.old.path), old_data),
+                             (str(pair.new.path), new_data), images=images, context=context)

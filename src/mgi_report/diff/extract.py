@@ -11,6 +11,7 @@ aside as ``references``: they change whenever anything reflows and are not wordi
 from __future__ import annotations
 
 import bisect
+import ctypes
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -44,6 +45,11 @@ class Word:
     page: int  # 1-based; 0 for HTML, which has no pages
     boxes: tuple[Box, ...]  # one per line the word is on (two when hyphenated); none in HTML
     section: int  # index into Document.sections; -1 before the first heading
+    #: The inline emphasis the word is set in (HTML: "em", "em strong" …; PDF: "").
+    emphasis: str = ""
+    #: The height of its first box in points, which grows with its font's rendered size
+    #: (PDF; 0 in HTML): footnotes are set smaller than the body text.
+    size: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,26 @@ class Page:
     end: int  # one past the last word index
     furniture: str
     references: tuple[str, ...]
+    #: Each word of the running header and footer with its box, to compare the bands'
+    #: pixels outside the words that differ (page numbers).
+    furniture_words: tuple[tuple[str, Box], ...] = ()
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a link or bookmark leads: an address, or a place (page, top) in the file."""
+
+    uri: str = ""
+    page: int = 0
+    top: float = 0.0
+
+
+@dataclass(frozen=True)
+class Link:
+    page: int
+    box: Box
+    text: str
+    target: Target
 
 
 @dataclass(frozen=True)
@@ -72,9 +98,26 @@ class Document:
     pages: tuple[Page, ...]
     sections: tuple[Section, ...]
     metadata: dict[str, str]
+    links: tuple[Link, ...] = ()
+    #: Bookmarks in outline order: level, title, target.
+    bookmarks: tuple[tuple[int, str, Target], ...] = ()
+    language: str = ""
 
     def section_title(self, index: int) -> str:
         return self.sections[index].title if index >= 0 else "(before the first heading)"
+
+    def section_at(self, page: int, top: float) -> str:
+        """The section of the last word above ``top`` on the page (or before the page)."""
+        info = self.pages[page - 1]
+        above = [w for w in self.words[info.start:info.end]
+                 if w.boxes and w.boxes[0][1] <= top + 2]
+        if above:
+            return self.section_title(max(above, key=lambda w: w.boxes[0][1]).section)
+        if info.start:
+            return self.section_title(self.words[info.start - 1].section)
+        if info.end > info.start:
+            return self.section_title(self.words[info.start].section)
+        return ""
 
     def page_words(self, number: int) -> tuple[str, ...]:
         page = self.pages[number - 1]
@@ -104,6 +147,16 @@ def read_document(path: str, data: bytes) -> Document:
 
 UNPAIRED_SURROGATE = re.compile("[\ud800-\udbff](?![\udc00-\udfff])"
                                 "|(?<![\ud800-\udbff])[\udc00-\udfff]")
+#: Unicode's 66 noncharacters (U+FDD0-U+FDEF and the last two code points of every plane):
+#: never text, but a PDF's text map or pdfium (U+FFFE for a soft hyphen) may give them.
+NONCHARACTER = re.compile("[\ufdd0-\ufdef" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)) + "]")
+
+
+def clean(text: str) -> str:
+    """Text fit to print: unpaired surrogates replaced (U+FFFD), noncharacters dropped."""
+    return NONCHARACTER.sub("", unpaired_replaced(text))
+
 
 def read_pdf(path: str, data: bytes) -> Document:
     try:
@@ -115,11 +168,13 @@ def read_pdf(path: str, data: bytes) -> Document:
         keys = [(m[0], m[1]) for m in marks]
         words: list[Word] = []
         pages: list[Page] = []
+        links: list[Link] = []
         carried: Token | None = None
         for index in range(len(pdf)):
             page = pdf[index]
             width, height = page.get_size()
             tokens, furniture, references, dangling = _page_tokens(page, height)
+            links.extend(_links(pdf, page, index + 1, height))
             if carried and tokens:
                 tokens[0] = Token(_joined(carried.text, tokens[0].text), tokens[0].boxes,
                                   tokens[0].size)
@@ -129,21 +184,79 @@ def read_pdf(path: str, data: bytes) -> Document:
             if carried and index == len(pdf) - 1:
                 tokens.append(carried)
             start = len(words)
-            words.extend(Word(t.text, index + 1, t.boxes,
-                              _section_at(keys, index + 1, t.boxes[0][1])) for t in tokens)
-            pages.append(Page(index + 1, width, height, start, len(words), furniture,
-                              references))
+            words.extend(Word(text, index + 1, t.boxes,
+                              _section_at(keys, index + 1, t.boxes[0][1]),
+                              size=round(t.boxes[0][3] - t.boxes[0][1], 1))
+                         for t in tokens for text in [clean(t.text)] if text)
+            pages.append(Page(index + 1, width, height, start, len(words), furniture[0],
+                              references, furniture[1]))
         metadata = _metadata(pdf)
+        language = _language(pdf)
     finally:
         pdf.close()
     sections = tuple(Section(title, level) for _, _, title, level in marks)
-    return Document(path, "pdf", data, tuple(words), tuple(pages), sections, metadata)
+    bookmarks = tuple((level, title, Target(page=number, top=top))
+                      for number, top, title, level in marks)
+    return Document(path, "pdf", data, tuple(words), tuple(pages), sections, metadata,
+                    tuple(links), bookmarks, language)
+
+
+def _language(pdf: pdfium.PdfDocument) -> str:
+    """The catalog's /Lang: the language a screen reader speaks the document in."""
+    size = pdfium_c.FPDFCatalog_GetLanguage(pdf, None, 0)
+    if size <= 2:
+        return ""
+    buffer = (ctypes.c_ushort * (size // 2))()
+    pdfium_c.FPDFCatalog_GetLanguage(pdf, buffer, size)
+    return clean(bytes(buffer)[:size - 2].decode("utf-16-le", "replace"))
+
+
+def _links(pdf: pdfium.PdfDocument, page: Any, number: int, height: float) -> list[Link]:
+    """The page's link annotations: box, the text under it, and where it leads."""
+    found: list[Link] = []
+    textpage = page.get_textpage()
+    position, link = ctypes.c_int(0), pdfium_c.FPDF_LINK()
+    while pdfium_c.FPDFLink_Enumerate(page, ctypes.byref(position), ctypes.byref(link)):
+        rect = pdfium_c.FS_RECTF()
+        if not pdfium_c.FPDFLink_GetAnnotRect(link, ctypes.byref(rect)):
+            continue
+        low, high = sorted((rect.bottom, rect.top))
+        box: Box = (round(rect.left, 1), round(height - high, 1), round(rect.right, 1),
+                    round(height - low, 1))
+        text = " ".join(clean(textpage.get_text_bounded(rect.left, low, rect.right, high)
+                              ).split())
+        text = LEADER.sub("", text)
+        found.append(Link(number, box, text, _target(pdf, link)))
+    return found
+
+
+def _target(pdf: pdfium.PdfDocument, link: Any) -> Target:
+    dest = pdfium_c.FPDFLink_GetDest(pdf, link)
+    action = pdfium_c.FPDFLink_GetAction(link)
+    if not dest and action:
+        if pdfium_c.FPDFAction_GetType(action) == pdfium_c.PDFACTION_URI:
+            size = pdfium_c.FPDFAction_GetURIPath(pdf, action, None, 0)
+            buffer = ctypes.create_string_buffer(size)
+            pdfium_c.FPDFAction_GetURIPath(pdf, action, buffer, size)
+            return Target(uri=clean(buffer.raw[:max(0, size - 1)].decode("latin-1")))
+        dest = pdfium_c.FPDFAction_GetDest(pdf, action)
+    if not dest:
+        return Target()
+    index = pdfium_c.FPDFDest_GetDestPageIndex(pdf, dest)
+    has = [pdfium_c.FPDF_BOOL() for _ in range(3)]
+    x, y, zoom = (pdfium_c.FS_FLOAT() for _ in range(3))
+    top = 0.0
+    if index >= 0 and pdfium_c.FPDFDest_GetLocationInPage(
+            dest, *(ctypes.byref(h) for h in has), ctypes.byref(x), ctypes.byref(y),
+            ctypes.byref(zoom)) and has[1]:
+        top = round(pdf.get_page_size(index)[1] - y.value, 1)
+    return Target(page=index + 1, top=top)
 
 
 def _metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
     """The document information and the file identifier: what differs between two builds
     of the same content when nothing a reader sees does."""
-    metadata = {k: unpaired_replaced(str(v)) for k, v in pdf.get_metadata_dict().items() if v}
+    metadata = {k: clean(str(v)) for k, v in pdf.get_metadata_dict().items() if v}
     for which, name in ((0, "ID (permanent)"), (1, "ID (changing)")):
         identifier = pdf.get_identifier(which)
         printable = identifier.isascii() and identifier.decode("ascii").isprintable()
@@ -165,7 +278,7 @@ def _bookmarks(pdf: pdfium.PdfDocument) -> list[Mark]:
         mode, pos = dest.get_view()
         height = pdf.get_page_size(number - 1)[1]
         top = height - pos[1] if mode == pdfium_c.PDFDEST_VIEW_XYZ and pos else 0.0
-        marks.append((number, top, unpaired_replaced(bookmark.get_title()), bookmark.level + 1))
+        marks.append((number, top, clean(bookmark.get_title()), bookmark.level + 1))
     return marks
 
 
@@ -199,8 +312,8 @@ def unpaired_replaced(text: str) -> str:
     return UNPAIRED_SURROGATE.sub("\ufffd", text)
 
 
-def _page_tokens(page: Any, height: float
-                 ) -> tuple[list[Token], str, tuple[str, ...], Token | None]:
+def _page_tokens(page: Any, height: float) -> tuple[
+        list[Token], tuple[str, tuple[tuple[str, Box], ...]], tuple[str, ...], Token | None]:
     """A page's body words, its furniture text, its contents references, and a word cut
     at the end of the page's text (it goes on at the top of the next page)."""
     textpage = page.get_textpage()
@@ -210,7 +323,7 @@ def _page_tokens(page: Any, height: float
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count))
     text = unpaired_replaced(text)
     lines: list[list[Token]] = []
-    furniture: list[str] = []
+    furniture: list[tuple[str, Box]] = []
     references: list[str] = []
     contents = any(LEADER.search(line) for line in text.splitlines())
     offset = 0
@@ -229,13 +342,14 @@ def _page_tokens(page: Any, height: float
                 size = pdfium_c.FPDFText_GetFontSize(textpage, offset + match.start())
                 tokens.append(Token(match.group(), (box,), size))
             else:
-                furniture.append(match.group())
+                furniture.append((clean(match.group()), box))
         if not leader and contents and set_apart_page_number(tokens):
             references.append(tokens.pop().text)
         lines.append(tokens)
         offset += len(line)
     words, dangling = _join_lines(lines)
-    return words, " ".join(furniture), tuple(references), dangling
+    heads = tuple((text, box) for text, box in furniture if text)
+    return words, (" ".join(t for t, _ in heads), heads), tuple(references), dangling
 
 
 def set_apart_page_number(tokens: list[Token]) -> bool:
@@ -290,9 +404,13 @@ class _WordCollector(HTMLParser):
         "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "figcaption",
         "tspan", "header", "section", "nav", "aside", "ol", "ul", "table", "br", "div"})
 
+    EMPHASIS: ClassVar[frozenset[str]] = frozenset({
+        "em", "strong", "i", "b", "u", "s", "mark", "code", "sup", "sub", "small", "cite"})
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.parts: list[tuple[str, int]] = []
+        self.parts: list[tuple[str, int, str]] = []
+        self.emphasis: list[str] = []
         self.sections: list[Section] = []
         self.skipping = 0
         self.heading: tuple[str, int, list[str]] | None = None
@@ -302,7 +420,9 @@ class _WordCollector(HTMLParser):
             self.skipping += 1
             return
         if tag in self.BLOCK:
-            self.parts.append(("\n", len(self.sections) - 1))
+            self.parts.append(("\n", len(self.sections) - 1, ""))
+        if tag in self.EMPHASIS:
+            self.emphasis.append(tag)
         attributes = dict(attrs)
         hidden = "visually-hidden" in (attributes.get("class") or "")
         if tag in ("h1", "h2", "h3") and (tag == "h1" or attributes.get("id")) and not hidden:
@@ -317,13 +437,16 @@ class _WordCollector(HTMLParser):
             _, level, text = self.heading
             self.sections[-1] = Section(" ".join("".join(text).split()), level)
             self.heading = None
+        if tag in self.EMPHASIS and tag in self.emphasis:
+            del self.emphasis[len(self.emphasis) - 1 - self.emphasis[::-1].index(tag)]
         if tag in self.BLOCK:
-            self.parts.append(("\n", len(self.sections) - 1))
+            self.parts.append(("\n", len(self.sections) - 1, ""))
 
     def handle_data(self, data: str) -> None:
         if self.skipping:
             return
-        self.parts.append((data, len(self.sections) - 1))
+        data = clean(data)
+        self.parts.append((data, len(self.sections) - 1, " ".join(self.emphasis)))
         if self.heading:
             self.heading[2].append(data)
 
@@ -337,10 +460,15 @@ def read_html(path: str, data: bytes) -> Document:
     collector.feed(html)
     collector.close()
     words: list[Word] = []
-    buffer, current = "", -1
-    for text, section in [*collector.parts, ("\n", -2)]:
-        if section != current:
-            words.extend(Word(t, 0, (), current) for t in buffer.split())
-            buffer, current = "", section
-        buffer += text
+    text, styles, current = "", set[str](), -1
+    for data_, section, emphasis in [*collector.parts, ("\n", -2, "")]:
+        for char in data_ if section == current else "\n" + data_:
+            if char.isspace():
+                if text:
+                    words.append(Word(text, 0, (), current, " ".join(sorted(styles))))
+                text, styles = "", set()
+            else:
+                text += char
+                styles.update(emphasis.split())
+        current = section
     return Document(path, "html", data, tuple(words), (), tuple(collector.sections), {})

@@ -87,10 +87,13 @@ class FilePair:
         new = _content(self.new)
         if old is None or new is None:
             return ()
-        changes = [KeyChange(key, "changed") for key in sorted(old.keys() & new.keys())
-                   if old[key] != new[key]]
-        changes += [KeyChange(key, "added") for key in sorted(new.keys() - old.keys())]
-        changes += [KeyChange(key, "removed") for key in sorted(old.keys() - new.keys())]
+        fallback = _fallback(self.new) | _fallback(self.old)
+        changes = [KeyChange(key, "changed", key in fallback)
+                   for key in sorted(old.keys() & new.keys()) if old[key] != new[key]]
+        changes += [KeyChange(key, "added", key in fallback)
+                    for key in sorted(new.keys() - old.keys())]
+        changes += [KeyChange(key, "removed", key in fallback)
+                    for key in sorted(old.keys() - new.keys())]
         return tuple(changes)
 
 
@@ -99,6 +102,12 @@ def _size(path: Path) -> int | None:
         return path.stat().st_size
     except OSError:
         return None
+
+
+def _fallback(side: Side | None) -> set[str]:
+    """The keys an edition shows in a fallback language (its manifest's fallback_keys)."""
+    keys = side.record.get("fallback_keys") if side and side.record else None
+    return {k for k in keys if isinstance(k, str)} if isinstance(keys, list) else set()
 
 
 def _content(side: Side | None) -> Mapping[str, Any] | None:

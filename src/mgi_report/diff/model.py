@@ -43,6 +43,21 @@ class VisualChange:
 
 
 @dataclass(frozen=True)
+class StructureChange:
+    """A difference a reader meets but does not see on the page: where a link or bookmark
+    leads, a bookmark's title, the document's language (/Lang)."""
+
+    kind: Literal["link", "bookmark", "language"]
+    section: str
+    old_page: int | None
+    new_page: int | None
+    #: The link's text or the bookmark's title; empty for the language.
+    text: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class MetadataChange:
     key: str
     old: str
@@ -55,6 +70,20 @@ class KeyChange:
 
     key: str
     change: Literal["changed", "added", "removed"]
+    #: The edition shows the key in a fallback language: the wording changed elsewhere.
+    fallback: bool = False
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One content key whose wording changed, once for every output that shows it."""
+
+    key: str
+    change: Literal["changed", "added", "removed"]
+    #: The locales whose own wording changed (not those showing it in a fallback language).
+    locales: tuple[str, ...]
+    #: The output files that show the change (paths under the folder).
+    outputs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -79,8 +108,12 @@ class FileDiff:
     text_changes: tuple[TextChange, ...] = ()
     visual_changes: tuple[VisualChange, ...] = ()
     markup_changes: tuple[str, ...] = ()
+    structure_changes: tuple[StructureChange, ...] = ()
     metadata_changes: tuple[MetadataChange, ...] = ()
+    #: Text that followed its page (a footnote after its call): not a change.
     moved_text: tuple[TextChange, ...] = ()
+    #: Passages an editor moved: one change each, not a deletion and an insertion.
+    moved_passages: tuple[TextChange, ...] = ()
     moved_pages: tuple[tuple[int, int], ...] = ()
     reflowed_pages: tuple[tuple[int, int], ...] = ()
     added_pages: tuple[int, ...] = ()
@@ -92,7 +125,8 @@ class FileDiff:
     @property
     def changes(self) -> int:
         """Differences a reviewer must look at; metadata and byte layout are not counted."""
-        return len(self.text_changes) + len(self.visual_changes) + len(self.markup_changes)
+        return (len(self.text_changes) + len(self.moved_passages) + len(self.visual_changes)
+                + len(self.markup_changes) + len(self.structure_changes))
 
     def differs(self, strict: bool = False) -> bool:
         if self.status in ("added", "removed") or self.changes:
@@ -112,6 +146,21 @@ class DiffResult:
     @property
     def differs(self) -> bool:
         return any(f.differs(self.strict) for f in self.files)
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        """The changed content keys across editions and formats: "changed in en; affects 6
+        outputs" rather than the same edit listed once per file."""
+        found: dict[str, tuple[KeyChange, set[str], list[str]]] = {}
+        for f in self.files:
+            for change in f.content_keys:
+                _, locales, outputs = found.setdefault(change.key, (change, set(), []))
+                if not change.fallback:
+                    locales.add(f.locale)
+                if f.differs(self.strict):
+                    outputs.append(f.path)
+        return tuple(Passage(key, change.change, tuple(sorted(locales)), tuple(outputs))
+                     for key, (change, locales, outputs) in sorted(found.items()))
 
     @property
     def content_keys(self) -> dict[str, list[tuple[str, KeyChange]]]:

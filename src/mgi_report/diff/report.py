@@ -7,13 +7,20 @@ Both views are made from the same ``DiffResult``; the terminal view marks words 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ..publish import write_atomic
-from .model import DiffResult, FileDiff, TextChange, VisualChange
+from .model import (
+    DiffResult,
+    FileDiff,
+    Passage,
+    StructureChange,
+    TextChange,
+    VisualChange,
+)
 
 RESET, BOLD, DIM, RED, GREEN, CYAN = "\x1b[0m", "\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[32m", \
     "\x1b[36m"
@@ -38,32 +45,88 @@ class _Style:
 
 
 def format_text(result: DiffResult, *, colour: bool = False) -> str:
-    """The terminal report: one block per file that differs, then a one-line summary."""
+    """The terminal report: the changed passages (content keys) across the outputs, one
+    block per edit (the outputs showing the same edit share it), then a summary line."""
     style = _Style(colour)
-    blocks = [_file_block(f, style, result.strict) for f in result.files
-              if f.differs(result.strict)]
+    groups = file_groups(result)
     quiet_meta = [f for f in result.files if not f.differs(result.strict)
                   and (f.metadata_changes or f.bytes_only)]
-    if not blocks:
+    if not groups:
         if quiet_meta:
             return (f"no differences (metadata or file layout differs in {len(quiet_meta)} "
                     "file(s); --strict counts it)")
         return "no differences"
-    changed = [f for f in result.files if f.differs(result.strict)]
-    summary = (f"{len(changed)} of {len(result.files)} files differ: "
-               f"{_count(sum(len(f.text_changes) for f in changed), 'text change')}, "
-               f"{_count(sum(len(f.visual_changes) for f in changed), 'visual change')}")
-    return "\n".join([*blocks, summary])
+    lines = [style(BOLD, f"content changed: {_count(len(passages), 'passage')}"),
+             *(f"  {passage_line(p)}" for p in passages)] \
+        if (passages := result.passages) and len(result.files) > 1 else []
+    lines.extend(_file_block(group, style, result.strict) for group in groups)
+    return "\n".join([*lines, summary(result, groups)])
 
 
-def _file_block(diff: FileDiff, style: _Style, strict: bool) -> str:
+def summary(result: DiffResult, groups: Sequence[Sequence[FileDiff]]) -> str:
+    """"12 of 13 files differ: 2 text changes, 0 visual changes; 2 passages changed in en,
+    affecting 12 outputs": an edit shown by several outputs is counted once."""
+    line = (f"{sum(len(g) for g in groups)} of {len(result.files)} files differ: "
+            f"{counts([g[0] for g in groups])}")
+    passages = result.passages
+    if passages and len(result.files) > 1:
+        locales = sorted({locale for p in passages for locale in p.locales})
+        outputs = {o for p in passages for o in p.outputs}
+        line += (f"; {_count(len(passages), 'passage')} changed"
+                 f"{' in ' + ', '.join(locales) if locales else ''}, affecting "
+                 f"{_count(len(outputs), 'output')}")
+    return line
+
+
+def passage_line(passage: Passage) -> str:
+    where = f" in {', '.join(passage.locales)}" if passage.locales else ""
+    return (f"{passage.key}: {passage.change}{where}; affects "
+            f"{_count(len(passage.outputs), 'output')}")
+
+
+def file_groups(result: DiffResult) -> list[list[FileDiff]]:
+    """The files that differ; those whose only differences are the same text changes of
+    the same content keys (one edit in several editions and formats) as one group, led by
+    an output that shows the edit in its own language."""
+    groups: dict[object, list[FileDiff]] = {}
+    for index, diff in enumerate(result.files):
+        if diff.differs(result.strict):
+            groups.setdefault(_signature(diff) or index, []).append(diff)
+    return [sorted(group, key=lambda f: (any(k.fallback for k in f.content_keys),
+                                         f.format != "pdf", f.path))
+            for group in groups.values()]
+
+
+def _signature(diff: FileDiff) -> object:
+    if diff.status != "changed" or not diff.content_keys or not diff.text_changes or any(
+            (diff.visual_changes, diff.structure_changes, diff.markup_changes,
+             diff.moved_passages)):
+        return None
+    return (tuple(k.key for k in diff.content_keys), tuple(c.parts for c in diff.text_changes))
+
+
+#: The kinds of change counted, in the order they are listed: (FileDiff field, noun).
+KINDS = (("text_changes", "text change"), ("visual_changes", "visual change"),
+         ("moved_passages", "moved passage"), ("structure_changes", "structure change"),
+         ("markup_changes", "markup change"))
+
+
+def counts(files: Sequence[FileDiff]) -> str:
+    """"2 text changes, 0 visual changes, 1 structure change": text and visual always,
+    moved passages, structure and markup when there are any."""
+    totals = [(noun, sum(len(getattr(f, name)) for f in files)) for name, noun in KINDS]
+    return ", ".join(_count(total, noun) for index, (noun, total) in enumerate(totals)
+                     if index < 2 or total)
+
+
+def _file_block(group: Sequence[FileDiff], style: _Style, strict: bool) -> str:
+    diff = group[0]
     if diff.status in ("added", "removed"):
         return style(BOLD, f"{diff.path}: {diff.status}")
-    parts = [_count(len(diff.text_changes), "text change"),
-             _count(len(diff.visual_changes), "visual change")]
-    if diff.markup_changes:
-        parts.append(_count(len(diff.markup_changes), "markup change"))
-    lines = [style(BOLD, f"{diff.path}: {', '.join(parts)}")]
+    more = f" (and {_count(len(group) - 1, 'more output')})" if len(group) > 1 else ""
+    lines = [style(BOLD, f"{diff.path}{more}: {counts([diff])}")]
+    if more:
+        lines.append(f"  the same edit in: {', '.join(f.path for f in group[1:])}")
     if diff.content_keys:
         keys = ", ".join(f"{k.key} ({k.change})" if k.change != "changed" else k.key
                          for k in diff.content_keys)
@@ -77,6 +140,15 @@ def _file_block(diff: FileDiff, style: _Style, strict: bool) -> str:
             "visual", visual.section, pages_label(_opt(visual.old_page), _opt(visual.new_page)),
             _count(len(visual.boxes), "region")]))))
         lines.append(f"    {_boxes(visual)}" + (f"; {visual.note}" if visual.note else ""))
+    for move in diff.moved_passages:
+        lines.append("  " + style(CYAN, " · ".join(filter(None, [
+            "moved", move.section, pages_label(move.old_pages, move.new_pages)]))))
+        lines.append(f"    {_shorten(move.old, 24)}")
+    for structure in diff.structure_changes:
+        lines.append("  " + style(CYAN, " · ".join(filter(None, [
+            f"structure · {structure.kind}", structure.section,
+            pages_label(_opt(structure.old_page), _opt(structure.new_page))]))))
+        lines.append(f"    {structure_line(structure, style)}")
     for hunk in diff.markup_changes:
         lines.append("  " + style(CYAN, "markup"))
         lines.extend("    " + (style(RED, line) if line.startswith("-") else style(GREEN, line))
@@ -105,6 +177,12 @@ def page_notes(diff: FileDiff, excerpt: Callable[[str], str]) -> list[str]:
     if diff.removed_pages:
         notes.append(f"pages removed: {', '.join(map(str, diff.removed_pages))}")
     return notes
+
+
+def structure_line(change: StructureChange, style: _Style) -> str:
+    """“link text”: old target → new target (the language: old → new)."""
+    what = f"“{change.text}”: " if change.text else ""
+    return f"{what}{style.deleted(change.old)} → {style.inserted(change.new)}"
 
 
 def redline(change: TextChange, style: _Style) -> str:
@@ -189,6 +267,7 @@ def to_json(result: DiffResult) -> dict[str, Any]:
     return {
         "old": result.old, "new": result.new, "strict": result.strict,
         "differs": result.differs, "files": files,
+        "passages": [asdict(passage) for passage in result.passages],
         "content_keys": {locale: [{"edition": edition, **asdict(change)}
                                   for edition, change in changes]
                          for locale, changes in result.content_keys.items()},

@@ -81,10 +81,18 @@ def _view(index: int, diff: FileDiff, strict: bool) -> FileView:
         image = images.get((visual.old_page, visual.new_page))
         _attach(entry, [image] if image else [], anchor, shown)
         entries.append(entry)
+    entries.extend(Entry("moved", move.section, pages_label(move.old_pages, move.new_pages),
+                         parts=(("=", move.old),)) for move in diff.moved_passages)
+    entries.extend(Entry("structure", change.section, pages_label(
+        *[(p,) if p else () for p in (change.old_page, change.new_page)]),
+        note=change.kind, parts=(("=", change.text), ("-", change.old), ("+", change.new)))
+        for change in diff.structure_changes)
     entries.extend(Entry("markup", "", "", lines=hunk.splitlines())
                    for hunk in diff.markup_changes)
     sections = Counter([c.section for c in diff.text_changes]
-                       + [v.section for v in diff.visual_changes])
+                       + [v.section for v in diff.visual_changes]
+                       + [m.section for m in diff.moved_passages]
+                       + [s.section for s in diff.structure_changes])
     return FileView(diff, anchor, diff.differs(strict), sorted(sections.items()), entries,
                     _notes(diff))
 

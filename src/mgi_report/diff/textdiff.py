@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from .extract import Document, Word
@@ -26,6 +27,8 @@ FURNITURE = "(running header and footer)"
 DIGITS = re.compile(r"\d+")
 #: Text moved by pagination (see ``pagination_moves``) is at least this many words.
 MOVE_MIN = 3
+#: Footnotes are set at most this share of the body text's size.
+FOOTNOTE_SHARE = 0.9
 
 Block = tuple[int, int, int]  # old start, new start, length of a run of equal words
 PagePair = tuple[int | None, int | None]
@@ -67,18 +70,50 @@ def change_spans(old: Document, new: Document, blocks: list[Block],
 
 def pagination_moves(old: Document, new: Document, spans: list[Span]
                      ) -> tuple[list[Span], list[tuple[Span, Span]]]:
-    """Split off text deleted at the foot of one page and inserted, word for word, at the
-    foot of another: a footnote follows its call when the text reflows. An editor's move
-    rarely ends exactly at a page's last word on both sides, so this stays a change."""
-    deleted = [s for s in spans if s.new_start == s.new_end
-               and s.old_end - s.old_start >= MOVE_MIN and _ends_page(old, s.old_end)]
-    inserted = [s for s in spans if s.old_start == s.old_end
-                and s.new_end - s.new_start >= MOVE_MIN and _ends_page(new, s.new_end)]
+    """Split off text deleted on one page and inserted, word for word, on another, where
+    it is a footnote following its call as the text reflows: set smaller than the body
+    text on both sides (matched by what it is, wherever it lands among the page's
+    footnotes), or ending the page on both sides. An editor's move rarely ends exactly at
+    a page's last word on both sides, so that stays a change."""
+    old_body, new_body = _body_size(old), _body_size(new)
+
+    def footnote(gone: Span, came: Span) -> bool:
+        return (_smaller(old.words[gone.old_start:gone.old_end], old_body)
+                and _smaller(new.words[came.new_start:came.new_end], new_body))
+
+    return _moves(old, new, spans, lambda gone, came: footnote(gone, came) or (
+        _ends_page(old, gone.old_end) and _ends_page(new, came.new_end)))
+
+
+def _body_size(doc: Document) -> float:
+    """The font size most of the document's words are set in (0 without sizes: HTML)."""
+    sizes = Counter(round(w.size, 1) for w in doc.words if w.size)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _smaller(words: tuple[Word, ...], body: float) -> bool:
+    return bool(body) and all(0 < w.size < FOOTNOTE_SHARE * body for w in words)
+
+
+def moved_passages(old: Document, new: Document, spans: list[Span]
+                   ) -> tuple[list[Span], list[tuple[Span, Span]]]:
+    """Split off text deleted in one place and inserted, word for word, in another: a
+    passage an editor moved, one change rather than a deletion and an insertion."""
+    return _moves(old, new, spans, lambda gone, came: True)
+
+
+def _moves(old: Document, new: Document, spans: list[Span],
+           where: Callable[[Span, Span], bool]) -> tuple[list[Span], list[tuple[Span, Span]]]:
+    deleted = [s for s in spans
+               if s.new_start == s.new_end and s.old_end - s.old_start >= MOVE_MIN]
+    inserted = [s for s in spans
+                if s.old_start == s.old_end and s.new_end - s.new_start >= MOVE_MIN]
     moves: list[tuple[Span, Span]] = []
     for gone in deleted:
         words = [w.text for w in old.words[gone.old_start:gone.old_end]]
         for came in inserted:
-            if [w.text for w in new.words[came.new_start:came.new_end]] == words:
+            if where(gone, came) and [w.text for w in new.words[came.new_start:came.new_end]] \
+                    == words:
                 moves.append((gone, came))
                 inserted.remove(came)
                 break
@@ -88,6 +123,15 @@ def pagination_moves(old: Document, new: Document, spans: list[Span]
 
 def _ends_page(doc: Document, end: int) -> bool:
     return end == len(doc.words) or doc.words[end - 1].page != doc.words[end].page
+
+
+def moved_passage(old: Document, new: Document, gone: Span, came: Span) -> TextChange:
+    """A passage moved by an editor, under the section it was in and the one it went to
+    (those of the words before it)."""
+    before = old.section_title(old.words[gone.old_start - 1].section if gone.old_start else -1)
+    after = new.section_title(new.words[came.new_start - 1].section if came.new_start else -1)
+    return replace(moved_text(old, new, gone, came),
+                   section=before if before == after else f"{before} → {after}")
 
 
 def moved_text(old: Document, new: Document, gone: Span, came: Span) -> TextChange:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from io import BytesIO
 
 import pypdfium2 as pdfium
-from PIL import Image, ImageChops, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 from ..inspect import FURNITURE_BAND
 from .model import Box
@@ -59,22 +59,43 @@ class Renderer:
         self._pdf.close()
 
 
-def changed_regions(old: Image.Image, new: Image.Image, *, skip_bands: bool) -> list[Box]:
+#: A horizontal strip of a new page (top and bottom in points) whose content is the old
+#: page's moved down by ``dy`` points: lines of text that a change above them pushed down.
+Strip = tuple[float, float, float]
+
+
+def changed_regions(old: Image.Image, new: Image.Image, *, skip_bands: bool = False,
+                    masks: Sequence[Box] = (), strips: Sequence[Strip] = ()) -> list[Box]:
     """Regions (in points, from the top left) where the two renderings differ.
 
-    ``skip_bands`` leaves out the running header and footer bands, for pages whose
-    furniture text differs (a page number after a move) and is reported elsewhere.
+    ``strips`` are compared with the old page's rows moved down by their ``dy`` (rows in no
+    strip as they are); ``masks`` (in the new page's points) are left out: the regions that
+    text changes, reflow and page numbers explain. ``skip_bands`` leaves out the whole
+    running header and footer bands.
     """
     if old.size != new.size:
         return [(0.0, 0.0, max(old.width, new.width) / SCALE,
                  max(old.height, new.height) / SCALE)]
-    red, green, blue = ImageChops.difference(old.convert("RGB"), new.convert("RGB")).split()
-    strongest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
-    mask = strongest.point([0] * (TOLERANCE + 1) + [255] * (255 - TOLERANCE))
+    old, new = old.convert("RGB"), new.convert("RGB")
+    moved = _moved(old, strips) if strips else old
+    mask = _differing(ImageChops.difference(moved, new))
+    if any(dy for _, _, dy in strips):
+        # A line moved by a fraction of a pixel is drawn a little differently: in moved
+        # strips a pixel differs only when no pixel within two of it in the old page matches.
+        lenient = _differing(ImageChops.lighter(
+            ImageChops.subtract(new, moved.filter(ImageFilter.MaxFilter(5))),
+            ImageChops.subtract(moved.filter(ImageFilter.MinFilter(5)), new)))
+        for top, bottom, dy in strips:
+            if dy:
+                rows = (0, round(top * SCALE), mask.width, round(bottom * SCALE))
+                mask.paste(lenient.crop(rows), rows[:2])
     if skip_bands:
         band = round(FURNITURE_BAND * mask.height)
         mask.paste(0, (0, 0, mask.width, band))
         mask.paste(0, (0, mask.height - band, mask.width, mask.height))
+    for x0, top, x1, bottom in masks:
+        mask.paste(0, (max(0, round(x0 * SCALE)), max(0, round(top * SCALE)),
+                       min(mask.width, round(x1 * SCALE)), min(mask.height, round(bottom * SCALE))))
     if mask.getbbox() is None:
         return []
     cells = mask.reduce(CELL)
@@ -84,6 +105,42 @@ def changed_regions(old: Image.Image, new: Image.Image, *, skip_bands: bool) -> 
                if value >= threshold}
     return [tuple(v * CELL / SCALE for v in box)  # type: ignore[misc]
             for box in _clusters(flagged, cells.size)]
+
+
+def _differing(difference: Image.Image) -> Image.Image:
+    """White where any channel of a difference image is above the tolerance."""
+    red, green, blue = difference.split()
+    strongest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
+    return strongest.point([0] * (TOLERANCE + 1) + [255] * (255 - TOLERANCE))
+
+
+def _moved(old: Image.Image, strips: Sequence[Strip]) -> Image.Image:
+    """The old page with each strip's rows taken from ``dy`` points higher up."""
+    moved = old.copy()
+    for top, bottom, dy in strips:
+        if not dy:
+            continue
+        y0, y1, shift = round(top * SCALE), round(bottom * SCALE), round(dy * SCALE)
+        source = (0, max(0, y0 - shift), old.width, min(old.height, max(0, y1 - shift)))
+        if source[3] > source[1]:
+            moved.paste(old.crop(source), (0, source[1] + shift))
+    return moved
+
+
+def shifted(box: Box, strips: Sequence[Strip]) -> list[Box]:
+    """Where an old page's box lands on the new page, strip by strip (rows in no strip stay
+    where they are)."""
+    x0, top, x1, bottom = box
+    found: list[Box] = []
+    covered: list[tuple[float, float]] = []
+    for s_top, s_bottom, dy in strips:
+        low, high = max(top, s_top - dy), min(bottom, s_bottom - dy)
+        covered.append((s_top, s_bottom))
+        if high > low:
+            found.append((x0, low + dy, x1, high + dy))
+    if not any(s_top <= top and bottom <= s_bottom for s_top, s_bottom in covered):
+        found.append(box)
+    return found
 
 
 def _clusters(cells: set[tuple[int, int]], size: tuple[int, int]
