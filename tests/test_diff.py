@@ -471,3 +471,15 @@ def test_base_revision_is_built_once_per_tree_and_compared_with_the_working_tree
     assert capsys.readouterr().err.splitlines() == [
         f"no-such-revision: not a revision of the git repository at {repo}"]
     assert main(["diff", str(repo)]) == 2
+
+
+def test_a_base_built_by_other_mgi_report_code_is_built_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from mgi_report.diff import revision
+
+    tree = "0" * 40
+    before = revision.cache_key(tree, ["pdf"])
+    assert revision.cache_key(tree, ["pdf"]) == before
+    assert revision.cache_key(tree, ["html"]) != before
+    monkeypatch.setattr(revision, "builder_digest", lambda: "changed code")
+    assert revision.cache_key(tree, ["pdf"]) != before

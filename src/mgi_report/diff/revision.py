@@ -3,8 +3,9 @@
 ``mgi-report diff --base main`` needs two build folders nobody made by hand. The project
 files of the revision (content/, templates/, locale/ under the project root) are taken
 out of git into a temporary folder and built there with this mgi-report; the build is
-kept in the user's cache under the revision's tree hash (and this mgi-report's version
-and the formats), so the base of every later diff against the same revision is ready.
+kept in the user's cache under the revision's tree hash (and the code of this mgi-report,
+which makes it, and the formats), so the base of every later diff against the same
+revision is ready, and a changed builder builds it again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 from .. import __version__
@@ -60,8 +62,7 @@ def revision_build(root: Path, revision: str, cache: Path,
                    formats: Sequence[str] | None = None) -> Path:
     """The build folder of ``revision``'s editions: from the cache, or made now."""
     tree = tree_hash(root, revision)
-    key = hashlib.sha256(f"{tree} {__version__} {sorted(formats or [])}".encode()
-                         ).hexdigest()[:32]
+    key = cache_key(tree, formats)
     folder = cache / key
     if (folder / MANIFEST).is_file():
         log.info("base %s: the build of tree %s from the cache", revision, tree[:12])
@@ -80,6 +81,25 @@ def revision_build(root: Path, revision: str, cache: Path,
         except OSError:  # made meanwhile by another diff: keep theirs
             shutil.rmtree(staged, ignore_errors=True)
     return folder
+
+
+def cache_key(tree: str, formats: Sequence[str] | None = None) -> str:
+    """The name a revision's build is kept under: what it is built from, and by."""
+    return hashlib.sha256(f"{tree} {__version__} {builder_digest()} "
+                          f"{sorted(formats or [])}".encode()).hexdigest()[:32]
+
+
+@cache
+def builder_digest() -> str:
+    """A hash of this mgi-report's own files (code, schemas, review template): a base built
+    by other code is not this code's build of the revision."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file()
+                       and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def build_folder(project: Path, out: Path, formats: Sequence[str] | None = None) -> Path:
