@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT, SHIPPED_FONT_STYLE
 from mgi_report.cli import main
-from mgi_report.diff import compare, format_json, format_text, render_review
+from mgi_report.diff import FileDiff, compare, format_json, format_text, render_review
 from mgi_report.diff.extract import NONCHARACTER, clean
 from mgi_report.write import html_to_pdf
 
@@ -258,14 +258,23 @@ def test_an_unchanged_footnote_pushed_to_the_next_page_is_no_change(
         assets: Path, tmp_path: Path) -> None:
     note = ('<span style="float: footnote">The footnote stays the same while its call '
             "moves onto the next page.</span>")
-    body = f"<h2>Part 1</h2><p>{FILLER * 12}Called here{note}. {FILLER}</p>" + sections(1)
+    diff = with_paragraph_inserted_before(
+        assets, tmp_path, f"<h2>Part 1</h2><p>{FILLER * 12}Called here{note}. {FILLER}</p>"
+        + sections(1))
+    assert not any("footnote" in c.old + c.new for c in diff.text_changes)
+
+
+def with_paragraph_inserted_before(assets: Path, tmp_path: Path, body: str) -> FileDiff:
+    """The diff of ``body`` and ``body`` with a paragraph inserted under its first heading,
+    which pushes what follows (a footnote's call too) onto the next page; the insertion is
+    its one text change, and no passage counts as moved."""
     longer = body.replace("<h2>Part 1</h2>", f"<h2>Part 1</h2><p>{FILLER * 3}</p>", 1)
     old, new = pair(tmp_path, document(assets, body), document(assets, longer))
     diff = compare(old, new).files[0]
     (change,) = diff.text_changes
     assert change.old == "" and "footnote" not in change.new
     assert not diff.moved_passages
-    assert not any("footnote" in c.old + c.new for c in diff.text_changes)
+    return diff
 
 
 def test_an_emphasis_only_html_edit_is_a_markup_change_and_counted(tmp_path: Path) -> None:
@@ -310,12 +319,7 @@ def test_a_footnote_pushed_before_another_on_the_next_page_is_no_change(
 
     first = note("The first footnote stays the same while its call moves on.")
     second = note("The second footnote was on the next page all along.")
-    body = (f"<h2>Part 1</h2><p>{FILLER * 12}Called here{first}. {FILLER * 6}Again"
-            f"{second}. {FILLER}</p>")
-    longer = body.replace("<h2>Part 1</h2>", f"<h2>Part 1</h2><p>{FILLER * 3}</p>", 1)
-    old, new = pair(tmp_path, document(assets, body), document(assets, longer))
-    diff = compare(old, new).files[0]
-    (change,) = diff.text_changes
-    assert change.old == "" and "footnote" not in change.new
-    assert not diff.moved_passages
+    diff = with_paragraph_inserted_before(
+        assets, tmp_path, f"<h2>Part 1</h2><p>{FILLER * 12}Called here{first}. "
+        f"{FILLER * 6}Again{second}. {FILLER}</p>")
     assert [m.old.split()[:3] for m in diff.moved_text] == [["1.", "The", "first"]]

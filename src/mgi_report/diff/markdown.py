@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from .model import DiffResult, FileDiff
-from .report import KINDS, file_groups, pages_label, passage_line, summary
+from .report import KINDS, file_groups, page_label, pages_label, passage_line, summary
 
 #: Changes shown as redlines; the rest are counted in the table.
 FIRST_CHANGES = 10
@@ -89,7 +89,7 @@ def _first_changes(groups: list[list[FileDiff]]) -> list[str]:
         for move in diff.moved_passages:
             shown.append(f"- `{diff.path}` · moved · {escape(move.section)}: {_short(move.old)}")
         for visual in diff.visual_changes:
-            pages = pages_label(*[(p,) if p else () for p in (visual.old_page, visual.new_page)])
+            pages = page_label(visual.old_page, visual.new_page)
             shown.append(f"- `{diff.path}` · visual · {escape(visual.section)} · {pages}"
                          + (f": {escape(visual.note)}" if visual.note else ""))
         for structure in diff.structure_changes:

@@ -132,25 +132,24 @@ def _file_block(group: Sequence[FileDiff], style: _Style, strict: bool) -> str:
                          for k in diff.content_keys)
         lines.append(f"  content keys changed ({diff.locale}): {keys}")
     for change in diff.text_changes:
-        lines.append("  " + style(CYAN, " · ".join(filter(None, [
-            "text", change.section, pages_label(change.old_pages, change.new_pages)]))))
+        lines.append(_heading(style, "text", change.section,
+                              pages_label(change.old_pages, change.new_pages)))
         lines.append(f"    {redline(change, style)}")
     for visual in diff.visual_changes:
-        lines.append("  " + style(CYAN, " · ".join(filter(None, [
-            "visual", visual.section, pages_label(_opt(visual.old_page), _opt(visual.new_page)),
-            _count(len(visual.boxes), "region")]))))
+        lines.append(_heading(style, "visual", visual.section,
+                              page_label(visual.old_page, visual.new_page),
+                              _count(len(visual.boxes), "region")))
         lines.append(f"    {_boxes(visual)}" + (f"; {visual.note}" if visual.note else ""))
     for move in diff.moved_passages:
-        lines.append("  " + style(CYAN, " · ".join(filter(None, [
-            "moved", move.section, pages_label(move.old_pages, move.new_pages)]))))
+        lines.append(_heading(style, "moved", move.section,
+                              pages_label(move.old_pages, move.new_pages)))
         lines.append(f"    {_shorten(move.old, 24)}")
     for structure in diff.structure_changes:
-        lines.append("  " + style(CYAN, " · ".join(filter(None, [
-            f"structure · {structure.kind}", structure.section,
-            pages_label(_opt(structure.old_page), _opt(structure.new_page))]))))
+        lines.append(_heading(style, f"structure · {structure.kind}", structure.section,
+                              page_label(structure.old_page, structure.new_page)))
         lines.append(f"    {structure_line(structure, style)}")
     for hunk in diff.markup_changes:
-        lines.append("  " + style(CYAN, "markup"))
+        lines.append(_heading(style, "markup"))
         lines.extend("    " + (style(RED, line) if line.startswith("-") else style(GREEN, line))
                      for line in hunk.splitlines())
     lines.extend(f"  {note}" for note in page_notes(diff, lambda text: _shorten(text, 12)))
@@ -160,6 +159,11 @@ def _file_block(group: Sequence[FileDiff], style: _Style, strict: bool) -> str:
         if diff.bytes_only and not diff.metadata_changes:
             lines.append("  the files differ in their PDF structure only")
     return "\n".join(lines)
+
+
+def _heading(style: _Style, *parts: str) -> str:
+    """A change's heading line: its kind, section, pages and more, those it has."""
+    return "  " + style(CYAN, " · ".join(filter(None, parts)))
 
 
 def page_notes(diff: FileDiff, excerpt: Callable[[str], str]) -> list[str]:
@@ -219,8 +223,9 @@ def _pages(pages: tuple[int, ...]) -> str:
     return f"pages {pages[0]}{DASH}{pages[-1]}"
 
 
-def _opt(page: int | None) -> tuple[int, ...]:
-    return (page,) if page else ()
+def page_label(old: int | None, new: int | None) -> str:
+    """:func:`pages_label` of a change on at most one page on each side."""
+    return pages_label((old,) if old else (), (new,) if new else ())
 
 
 def ranges(pairs: Iterable[tuple[int, int]]) -> str:

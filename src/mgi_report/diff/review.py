@@ -18,7 +18,7 @@ from jinja2 import Environment, StrictUndefined
 from .. import __version__
 from ..publish import write_atomic
 from .model import DiffResult, FileDiff, PageImage
-from .report import DASH, page_notes, pages_label
+from .report import DASH, page_label, page_notes, pages_label
 
 TEMPLATE = "review.html.j2"
 
@@ -74,7 +74,7 @@ def _view(index: int, diff: FileDiff, strict: bool) -> FileView:
         _attach(entry, related, anchor, shown)
         entries.append(entry)
     for visual in diff.visual_changes:
-        pages = pages_label(*[(p,) if p else () for p in (visual.old_page, visual.new_page)])
+        pages = page_label(visual.old_page, visual.new_page)
         entry = Entry("visual", visual.section, pages, note=visual.note, lines=[
             f"({x0:.0f}, {top:.0f}) {DASH} ({x1:.0f}, {bottom:.0f}) pt" for x0, top, x1, bottom
             in visual.boxes])
@@ -83,8 +83,7 @@ def _view(index: int, diff: FileDiff, strict: bool) -> FileView:
         entries.append(entry)
     entries.extend(Entry("moved", move.section, pages_label(move.old_pages, move.new_pages),
                          parts=(("=", move.old),)) for move in diff.moved_passages)
-    entries.extend(Entry("structure", change.section, pages_label(
-        *[(p,) if p else () for p in (change.old_page, change.new_page)]),
+    entries.extend(Entry("structure", change.section, page_label(change.old_page, change.new_page),
         note=change.kind, parts=(("=", change.text), ("-", change.old), ("+", change.new)))
         for change in diff.structure_changes)
     entries.extend(Entry("markup", "", "", lines=hunk.splitlines())
@@ -100,7 +99,7 @@ def _view(index: int, diff: FileDiff, strict: bool) -> FileView:
 def _attach(entry: Entry, images: list[PageImage], anchor: str, shown: set[str]) -> None:
     for image in images:
         ident = f"{anchor}-{image.name.rsplit('.page-', 1)[-1].removesuffix('.png')}"
-        caption = pages_label(*[(p,) if p else () for p in (image.old_page, image.new_page)])
+        caption = page_label(image.old_page, image.new_page)
         if ident in shown:
             entry.links.append((ident, caption))
         else:
