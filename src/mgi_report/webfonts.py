@@ -354,11 +354,18 @@ def _faces_drawing(text: str, matches: list[FontFace]) -> Iterator[FontFace]:
     yield matches[0]
     missing = {ord(char) for char in text if not char.isspace()}
     for previous, face in pairwise(matches):
-        missing -= characters_of(previous.data)
+        missing -= _characters(previous)
         if not missing:
             return
-        if missing & characters_of(face.data):
+        if missing & _characters(face):
             yield face
+
+
+@lru_cache(maxsize=32)
+def _characters(face: FontFace) -> frozenset[int]:
+    """The face's characters, worked out once per face and not per element (the font file
+    is hashed to find them)."""
+    return characters_of(face.data)
 
 
 def _matches(faces: list[FontFace], families: tuple[str, ...], weight: int,
