@@ -28,7 +28,7 @@ def test_the_real_content_checks_clean(capsys: pytest.CaptureFixture[str]) -> No
 
     status, lines = check(capsys, ROOT)
     assert status == 0
-    assert lines == ["content OK: 1 countries, 3 locales, 2 report types"]
+    assert lines == ["content OK: 1 countries, 4 locales, 2 report types"]
 
 
 def test_broken_yaml_names_file_and_line(project_copy: Path, edit: Edit,
@@ -136,7 +136,7 @@ def test_unknown_locale_on_the_command_line_is_a_usage_error(
     status, err = run(capsys, "build", "--root", str(ROOT), "--locale", "xx",
                       "--out", str(tmp_path))
     assert status == 2
-    assert err.strip() == "mgi-report: unknown locale 'xx' (known: en, de, ru)"
+    assert err.strip() == "mgi-report: unknown locale 'xx' (known: en, ar, de, ru)"
 
 
 BILINGUAL_TITLE = ('        title:\n          - text: "Strategy"\n            language: en\n'

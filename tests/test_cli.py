@@ -80,7 +80,7 @@ def test_progress_counts_the_editions_and_verbose_names_the_fallback_keys(
             "--out", str(tmp_path)]
     assert main(args) == 0
     lines = capsys.readouterr().err.strip().splitlines()
-    assert [line.split()[0] for line in lines[:-1]] == ["[1/3]", "[2/3]", "[3/3]"]
+    assert [line.split()[0] for line in lines[:-1]] == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]
     assert not any("fallback language:" in line for line in lines)
     fallback = re.search(r"; (\d) with text in a fallback language \((\d+) passages, ",
                          lines[-1])

@@ -456,13 +456,13 @@ def test_base_revision_is_built_once_per_tree_and_compared_with_the_working_tree
 
     assert main([*base, "--markdown"]) == 1
     captured = capsys.readouterr()
-    assert captured.out.startswith("### mgi-report diff: 3 of 6 files differ: 1 text change, ")
+    assert captured.out.startswith("### mgi-report diff: 4 of 8 files differ: 1 text change, ")
     assert "based on demand and **written** input" in captured.out
     assert "base HEAD: building tree " in captured.err
     (cached,) = (tmp_path / "cache" / "mgi-report").glob("diff-base-*/*")
     assert sorted(p.name for p in (cached / "kaz").iterdir()) == [
         f"{report}.{locale}.pdf" for report in ("profile", "snapshot")
-        for locale in ("de", "en", "ru")]
+        for locale in ("ar", "de", "en", "ru")]
 
     assert main([*base, str(cached)]) == 0, "NEW given: the cached base against itself"
     captured = capsys.readouterr()

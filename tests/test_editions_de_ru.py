@@ -34,7 +34,7 @@ def squashed(text: str) -> str:
 def test_every_edition_is_built_by_default(built: SessionBuild) -> None:
     paths = {record.path for record in built.result.outputs}
     assert paths == {f"kaz/{report}.{locale}.{fmt}" for report in ("snapshot", "profile")
-                     for locale in ("en", "de", "ru") for fmt in ("pdf", "html")}
+                     for locale in ("en", "ar", "de", "ru") for fmt in ("pdf", "html")}
 
 
 def test_german_profile_has_every_german_domain_description_of_the_source(

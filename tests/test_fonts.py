@@ -29,7 +29,7 @@ def check_and_build(capsys: pytest.CaptureFixture[str], root: Path,
 def test_every_edition_is_set_only_in_the_shipped_fonts(built: SessionBuild) -> None:
     shipped = shipped_fonts(ProjectPaths(Path(__file__).resolve().parents[1]))
     pdfs = sorted(built.out.rglob("*.pdf"))
-    assert len(pdfs) == 6
+    assert len(pdfs) == 8
     for pdf in pdfs:
         assert machine_fonts(PdfReader(pdf), shipped) == [], pdf
 

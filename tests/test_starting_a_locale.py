@@ -4,6 +4,7 @@ is missing, broken or for another language, before anything is built."""
 
 from __future__ import annotations
 
+import shutil
 from io import BytesIO
 from pathlib import Path
 
@@ -61,6 +62,8 @@ def test_a_started_locale_builds_in_english_marked_as_fallback(project: Path,
 
 
 def test_init_gives_arabic_its_six_plural_forms(project: Path) -> None:
+    shutil.rmtree(project / "content/ar")
+    shutil.rmtree(project / "locale/ar")
     assert main(["i18n", "init", "--root", str(project), "--locale", "ar"]) == 0
     assert read_catalog_of(project, "ar").num_plurals == 6
 

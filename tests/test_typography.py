@@ -296,6 +296,6 @@ def second_country(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
 def test_a_second_country_added_from_files_passes_the_print_gates(
         second_country: tuple[Path, Path]) -> None:
     root, out = second_country
-    assert len(list((out / SECOND["code"]).glob("*.pdf"))) == 6
+    assert len(list((out / SECOND["code"]).glob("*.pdf"))) == 8
     results = run_gates(root, out, ["typography", "text-in-bounds", "pdf-ua"])
     assert [line for result in results if result.failed for line in result.lines()] == []

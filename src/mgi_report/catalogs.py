@@ -5,6 +5,7 @@ Catalogs are compiled in memory at build time, so there is no .mo file to forget
 
 from __future__ import annotations
 
+import gettext
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -39,8 +40,9 @@ def _read(paths: ProjectPaths, path: Path, locale: str, _mtime: int) -> Catalog:
     data = paths.read(path)
     catalog = read_strict(data, where)
     problems = _language_problems(catalog, where, locale, header_line(data, "Language"))
+    single = single_value_forms(catalog.plural_expr)
     for message in catalog:
-        problems += message_problems(message, where)
+        problems += message_problems(message, where, single)
     if problems:
         raise InputError(problems)
     return catalog
@@ -62,9 +64,26 @@ def _language_problems(catalog: Catalog, where: str, locale: str,
     return []
 
 
-def message_problems(message: Message, where: str) -> list[Problem]:
+def single_value_forms(plural_expr: str) -> frozenset[int]:
+    """The plural forms the catalog's rule chooses for one count alone (Arabic's zero, one
+    and two), among the counts 0 to 1000 that GNU msgfmt tries too."""
+    try:
+        rule = gettext.c2py(plural_expr)
+    except (ValueError, SyntaxError):
+        return frozenset()
+    counts: dict[int, int] = {}
+    for n in range(1001):
+        form = rule(n)
+        counts[form] = counts.get(form, 0) + 1
+    return frozenset(form for form, many in counts.items() if many == 1)
+
+
+def message_problems(message: Message, where: str,
+                     single_value: frozenset[int] = frozenset()) -> list[Problem]:
     """A translation must use exactly its source's ``%(name)s`` placeholders, in every
-    plural form, and be a valid format string: Jinja formats every interface string."""
+    plural form, and be a valid format string: Jinja formats every interface string. A
+    plural form for one count alone may leave a placeholder out ("اتفاقيتان", two
+    conventions), as GNU gettext allows."""
     if not message.id or not message.string:
         return []
     ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
@@ -81,7 +100,8 @@ def message_problems(message: Message, where: str) -> list[Problem]:
             problems.append(Problem(where, message.lineno or 0, key,
                                     f"stray '%' in the translation{form}: write '%%' for a "
                                     "percent sign"))
-        elif sorted(set(found)) != expected:
+        elif sorted(set(found)) != expected and not (
+                len(strings) > 1 and index in single_value and set(found) <= set(expected)):
             problems.append(Problem(where, message.lineno or 0, key,
                                     f"translation{form} uses placeholders "
                                     f"{_names(found)}, the source {_names(expected)}"))

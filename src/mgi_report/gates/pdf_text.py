@@ -1,5 +1,6 @@
 """Gate: two independent readers (pypdf and poppler's pdftotext) find every sentence of the
-edition's own wording in the PDF.
+edition's own wording in the PDF; in a right-to-left edition, pdftotext's lines put in
+reading order by ICU's inverse bidi algorithm.
 
 The sentences come from the content under the project root, merged for the edition as the
 build merged them; the manifest's per-key hashes tell when the content changed since.
@@ -57,16 +58,10 @@ def sentences(edition: Edition) -> Iterator[tuple[str, str]]:
                     yield key, sentence.strip()
 
 
-#: Brackets as one: a reader ordering a right-to-left line may mirror a bracket (PDFium
-#: reads "(MGI)" in an Arabic line as ")MGI)").
-MIRRORED = str.maketrans({")": "(", "]": "[", "}": "{", "\u00bb": "\u00ab", "\u203a": "\u2039"})
-
-
-def squashed(text: str, mirrored: bool = False) -> str:
+def squashed(text: str) -> str:
     """Reading text without whitespace and hyphens: a PDF line may break a long address
-    anywhere, and readers differ on hyphens at line ends; ``mirrored``, brackets as one."""
-    text = IGNORED.sub("", text)
-    return text.translate(MIRRORED) if mirrored else text
+    anywhere, and readers differ on hyphens at line ends."""
+    return IGNORED.sub("", text)
 
 
 def pypdf_text(path: Path) -> str:
@@ -86,36 +81,76 @@ def pdftotext_text(path: Path) -> str:
     return done.stdout
 
 
-def pdfium_text(path: Path) -> str:
-    """PDFium's text of each page's body (Chromium's reader: what a reader copies there),
-    running headers and page numbers cropped away."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(path.read_bytes())
-    try:
-        texts = []
-        for page in document:
-            width, height = page.get_size()
-            band = FURNITURE_BAND * height
-            texts.append(page.get_textpage().get_text_bounded(0, band, width, height - band))
-        return "\n".join(texts)
-    finally:
-        document.close()
+#: Poppler's marks around a run it turned for display: right-to-left embedding (the run's
+#: characters reversed), left-to-right embedding (kept), pop.
+EMBEDDING = re.compile("([\u202a\u202b\u202c])")
+RIGHT_TO_LEFT_LETTER = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
+LEFT_TO_RIGHT_LETTER = re.compile("[A-Za-z\u00c0-\u024f\u0370-\u052f]")
 
 
-READERS: dict[str, Callable[[Path], str]] = {"pypdf": pypdf_text, "pdftotext": pdftotext_text,
-                                             "pdfium": pdfium_text}
-#: Every edition is read by pypdf and pdftotext, which are independent of the renderer's
-#: text layer. A right-to-left edition is read by PDFium alone: it orders right-to-left
-#: text as it is read (pypdf keeps a right-to-left page's runs in drawing order, pdftotext
-#: prints them in drawing order between embedding marks).
+def visual_line(line: str) -> str:
+    """A pdftotext line as drawn, left to right: poppler prints each right-to-left run
+    reversed between embedding marks; the runs are turned back and the marks dropped."""
+    stack: list[tuple[str, list[str]]] = [("", [])]
+    for piece in EMBEDDING.split(line):
+        if piece in ("\u202a", "\u202b"):
+            stack.append((piece, []))
+        elif piece == "\u202c":
+            if len(stack) > 1:
+                mark, items = stack.pop()
+                stack[-1][1].append("".join(reversed(items)) if mark == "\u202b"
+                                    else "".join(items))
+        else:
+            mark = stack[-1][0]
+            stack[-1][1].extend(piece if mark == "\u202b" else [piece])
+    while len(stack) > 1:
+        mark, items = stack.pop()
+        stack[-1][1].append("".join(reversed(items)) if mark == "\u202b" else "".join(items))
+    return "".join(stack[0][1])
+
+
+def logical_line(visual: str, right_to_left: bool) -> str:
+    """A line as drawn put back in reading order by ICU's inverse bidi algorithm, with the
+    line's base direction given; a bracket in a right-to-left run turned back (its glyph
+    shows the mirror image)."""
+    import icu
+
+    bidi = icu.Bidi()
+    bidi.setReorderingMode(icu.UBiDiReorderingMode.INVERSE_LIKE_DIRECT)
+    bidi.setPara(icu.UnicodeString(visual), 1 if right_to_left else 0)
+    return str(bidi.writeReordered(icu.Bidi.DO_MIRRORING))
+
+
+def reading_order_text(path: Path, right_to_left: bool = True) -> str:
+    """Poppler's text of the page body in reading order: each line as drawn, then ICU's
+    inverse bidi algorithm. A line is read in the edition's direction unless it has no
+    letter of that direction (an English paragraph in an Arabic page)."""
+    own, other = (RIGHT_TO_LEFT_LETTER, LEFT_TO_RIGHT_LETTER) if right_to_left \
+        else (LEFT_TO_RIGHT_LETTER, RIGHT_TO_LEFT_LETTER)
+    lines = []
+    for line in pdftotext_text(path).splitlines():
+        visual = visual_line(line)
+        line_own = bool(own.search(visual)) or not other.search(visual)
+        lines.append(logical_line(visual, right_to_left == line_own))
+    return "\n".join(lines)
+
+
+READERS: dict[str, Callable[[Path], str]] = {
+    "pypdf": pypdf_text, "pdftotext": pdftotext_text, "pdftotext+ICU": reading_order_text}
+#: A left-to-right edition is read by pypdf and pdftotext, independent of each other and of
+#: the renderer. Neither gives a right-to-left page in reading order (pypdf keeps a line's
+#: runs as drawn; pdftotext prints them as drawn, each right-to-left run reversed between
+#: embedding marks; PDFium keeps the runs of a mixed line as drawn), so a right-to-left
+#: edition is read by pdftotext with the runs put in reading order by ICU's inverse bidi
+#: algorithm.
 LEFT_TO_RIGHT_READERS = ("pypdf", "pdftotext")
-RIGHT_TO_LEFT_READERS = ("pdfium",)
+RIGHT_TO_LEFT_READERS = ("pdftotext+ICU",)
 
 
 def readers_for(edition: Edition) -> dict[str, Callable[[Path], str]]:
-    """Every reader for a left-to-right edition; those that order right-to-left text for a
-    right-to-left one."""
+    """Every reader for a left-to-right edition; the one that reads right-to-left text in
+    reading order for a right-to-left one."""
     chosen = LEFT_TO_RIGHT_READERS if text_direction(edition.lang) == "ltr" \
         else RIGHT_TO_LEFT_READERS
     return {name: READERS[name] for name in chosen}
@@ -133,12 +168,10 @@ def check(context: GateContext, targets: Sequence[Target]) -> Mapping[Path, Outc
         findings = _stale(context, target, edition)
         wanted = list(sentences(edition))
         readers = readers_for(edition)
-        mirrored = text_direction(edition.lang) == "rtl"
         for reader, extract in readers.items():
-            haystack = squashed(extract(target.path), mirrored)
+            haystack = squashed(extract(target.path))
             findings.extend(Finding(f"missing text ({reader})", key, sentence)
-                            for key, sentence in wanted
-                            if squashed(sentence, mirrored) not in haystack)
+                            for key, sentence in wanted if squashed(sentence) not in haystack)
         return Outcome.of(findings, f"{len(wanted)} sentences, read by {', '.join(readers)}")
 
     return each(targets, one)
@@ -156,11 +189,14 @@ def _stale(context: GateContext, target: Target, edition: Edition) -> list[Findi
 
 
 def tool(context: GateContext) -> str:
+    import icu
     import pypdf
 
-    poppler = version("pdftotext", "-v")
-    return f"pypdf {pypdf.__version__} and {poppler or 'pdftotext (unavailable)'}"
+    poppler = version("pdftotext", "-v") or "pdftotext (unavailable)"
+    return f"pypdf {pypdf.__version__} and {poppler}; right to left: {poppler} " \
+           f"with ICU {icu.ICU_VERSION} (inverse bidi)"
 
 
-GATE = Gate("text", "pdf", "pypdf and pdftotext both find every sentence of the edition",
+GATE = Gate("text", "pdf", "pypdf and pdftotext both find every sentence of the edition "
+            "(a right-to-left one: pdftotext in reading order by ICU)",
             check, tool)
