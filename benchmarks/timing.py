@@ -3,12 +3,18 @@ wall time in a new process (how a user runs mgi-report: ``CLI`` is its entry poi
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import time
 from collections.abc import Callable
 
 CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
+
+#: Every process a benchmark starts keeps the byte code Python compiles, as an installed
+#: package does: on a machine that sets PYTHONDONTWRITEBYTECODE each run would compile
+#: mgi-report's modules again (the libraries were compiled when installed).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 def median_seconds(action: Callable[[], object], runs: int) -> float:

@@ -481,5 +481,5 @@ def test_a_base_built_by_other_mgi_report_code_is_built_again(
     before = revision.cache_key(tree, ["pdf"])
     assert revision.cache_key(tree, ["pdf"]) == before
     assert revision.cache_key(tree, ["html"]) != before
-    monkeypatch.setattr(revision, "builder_digest", lambda: "changed code")
+    monkeypatch.setattr(revision, "code_digest", lambda: "changed code")
     assert revision.cache_key(tree, ["pdf"]) != before

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -132,6 +133,8 @@ def test_font_coverage_is_kept_in_the_user_cache_and_a_damaged_entry_is_worked_o
     kept = entries[0].read_bytes()
     assert json.loads(kept)["characters"]
     entries[0].write_text('{"characters": "nonsense"', encoding="utf-8")
+    for passed in cache.glob("mgi-report/checked-*"):  # or the unchanged wording is not
+        shutil.rmtree(passed)                            # checked again at all
     assert run_cli_process("check", "--root", str(project), cache=cache).returncode == 0
     assert entries[0].read_bytes() == kept
 
@@ -215,3 +218,35 @@ def test_language_names_are_kept_in_the_user_cache_and_a_damaged_one_is_read_aga
     record.write_text('{"not": "a name"}', encoding="utf-8")
     assert language_name("de") == "Deutsch"
     assert json.loads(record.read_text(encoding="utf-8")) == "Deutsch"
+
+
+def test_unchanged_wording_and_content_are_not_checked_again_and_a_changed_catalog_is(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What passed the schemas, the strict PO reading and the font coverage with the same
+    bytes (and the same mgi-report) is known to pass; one changed byte checks it again."""
+    import jsonschema
+
+    from mgi_report.errors import InputError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    build(project, out, formats=["html"], reports=["profile"])
+    stages = sys.modules["mgi_report.build"]  # the module: the package exports build()
+
+    def checked_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("checked again")
+
+    with monkeypatch.context() as refusing:
+        for name in ("check_wording", "read_catalog"):
+            refusing.setattr(stages, name, checked_again)
+        refusing.setattr(jsonschema, "Draft202012Validator", checked_again)
+        assert made(build(project, out, formats=["html"], reports=["profile"])) == set()
+    catalog = project / "locale/de/LC_MESSAGES/messages.po"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace('"Seite %(page)s von %(pages)s"', '"Seite %(page)s"'),
+                       encoding="utf-8")
+    assert catalog.read_text(encoding="utf-8") != text
+    with pytest.raises(InputError) as raised:
+        build(project, out, formats=["html"], reports=["profile"])
+    assert "messages.po:218:" in str(raised.value.problems[0]) and "pages" in str(
+        raised.value.problems[0])

@@ -187,6 +187,15 @@ def test_arabic_text_reads_back_in_reading_order_with_english_inside(
     assert "في عام 2015، وضعت المنظمة الدولية للهجرة" in snapshot_ar_text
 
 
+def test_a_bracket_in_an_english_line_of_an_arabic_pdf_is_copied_as_it_is_drawn(
+        built: SessionBuild) -> None:
+    """A right-to-left run draws "(" with the glyph of ")"; the glyph still maps to ")"."""
+    from mgi_report.gates.pdf_text import pdftotext_text
+
+    english = " ".join(pdftotext_text(built.out / "kaz/profile.ar.pdf").split())
+    assert "free medical assistance (GAFMA) in the case" in english
+
+
 def test_arabic_letters_are_drawn_joined_in_an_embedded_arabic_font(
         built: SessionBuild) -> None:
     """Shaped text draws a letter with a different glyph at the start, middle and end of a

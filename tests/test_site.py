@@ -7,6 +7,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 from xml.etree import ElementTree
 
@@ -190,3 +191,26 @@ def test_a_changed_index_file_is_made_again(project_copy: Path, tmp_path: Path) 
     (out / "index.html").write_text("tampered", encoding="utf-8")
     build(project_copy, out, formats=["html"], reports=["profile"], locales=["en"], jobs=1)
     assert (out / "index.html").read_bytes() == made
+
+
+def test_a_no_op_build_does_not_render_the_index_and_a_changed_index_template_does(
+        project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mgi_report import site
+
+    out, rendered = tmp_path / "out", []
+    render = site.index_html
+
+    def counted(*args: Any) -> Any:
+        rendered.append(args)
+        return render(*args)
+
+    monkeypatch.setattr(site, "index_html", counted)
+    options: dict[str, Any] = {"formats": ["html"], "reports": ["profile"], "locales": ["en"],
+                               "jobs": 1}
+    build(project_copy, out, **options)
+    build(project_copy, out, **options)
+    assert len(rendered) == 1
+    template = project_copy / "templates/index.html.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build(project_copy, out, **options)
+    assert len(rendered) == 2

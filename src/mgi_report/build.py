@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,14 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .catalogs import catalog_path, read_catalog
 from .errors import BuildError, InputError, Problem, UsageError
-from .fonts import ShippedFonts, as_read, check_wording, coverage_message, machine_fonts
+from .fonts import (
+    ShippedFonts,
+    as_read,
+    check_wording,
+    coverage_message,
+    machine_fonts,
+    shipped_fonts,
+)
 from .interface import language_label
 from .layout import LAYOUT_PASSES, keep_whole, remember_words, remembered_words
 from .load import load_raw
@@ -37,6 +45,7 @@ from .paths import ProjectPaths, refuse_project_output
 from .publish import Staging, transaction
 from .render import TEMPLATE_SUFFIX, Alternate, Rendered, RenderOptions, render
 from .site import INDEX, publish_site
+from .usercache import code_digest, user_cache, write_record
 from .validate import validate
 from .write import DEFAULT_PDF_VARIANT, FORMATS, lay_out, pdf_variant
 
@@ -144,6 +153,9 @@ def _checked(root: Path, strict: bool = False) -> tuple[Project, ShippedFonts]:
         for problem in sorted(p for found in project.warnings.values() for p in found):
             log.warning("%s", problem)
     paths = ProjectPaths(project.root)
+    passed = _checked_before(paths, project)
+    if passed.is_file():
+        return project, shipped_fonts(paths)
     problems: list[Problem] = []
     catalogs = []
     for locale in project.locales:
@@ -156,7 +168,22 @@ def _checked(root: Path, strict: bool = False) -> tuple[Project, ShippedFonts]:
         raise InputError(problems)
     names = [(paths.display(paths.content / alternate.locale), 0, "language name",
               alternate.name) for alternate in alternates(project, None)]
-    return project, check_wording(paths, raw.documents(), catalogs, names)
+    fonts = check_wording(paths, raw.documents(), catalogs, names)
+    write_record(passed, True)
+    return project, fonts
+
+
+def _checked_before(paths: ProjectPaths, project: Project) -> Path:
+    """Where the user cache keeps that the catalogs and every piece of wording passed their
+    checks (strict PO reading, placeholders, font coverage) with exactly these content
+    files, catalogs and templates: a build with nothing changed need not check them
+    again."""
+    digest = hashlib.sha256(f"mgi-report {code_digest()}\0".encode())
+    files = [*project.input_files, *(catalog_path(paths, locale) for locale in project.locales),
+             *sorted(p for p in paths.templates.rglob("*") if p.is_file())]
+    for path in files:
+        digest.update(paths.display(path).encode() + b"\0" + _file_digest(paths, path) + b"\0")
+    return user_cache("checked", "babel", "fonttools") / f"{digest.hexdigest()}.passed"
 
 
 def select(project: Project, countries: Sequence[str] | None = None,
@@ -208,9 +235,22 @@ def inputs_hash(project: Project, edition: Edition, variant: str,
              *sorted(p for p in paths.templates.rglob("*")
                      if p.is_file() and not p.name.endswith(TEMPLATE_SUFFIX))]
     for path in files:
-        data = paths.read(path) if path.is_file() or path.is_symlink() else b"(none)"
-        digest.update(paths.display(path).encode() + b"\0" + data + b"\0")
+        digest.update(paths.display(path).encode() + b"\0" + _file_digest(paths, path) + b"\0")
     return digest.hexdigest()
+
+
+def _file_digest(paths: ProjectPaths, path: Path) -> bytes:
+    """A file's SHA-256 (or that it is missing), read once per process for every edition
+    that uses it, as long as its size and modification time stay the same."""
+    if not (path.is_file() or path.is_symlink()):
+        return b"(none)"
+    status = path.stat()
+    return _digest_of(paths, path, status.st_size, status.st_mtime_ns)
+
+
+@cache
+def _digest_of(paths: ProjectPaths, path: Path, _size: int, _mtime_ns: int) -> bytes:
+    return hashlib.sha256(paths.read(path)).digest()
 
 
 def content_hashes(edition: Edition) -> dict[str, str]:

@@ -79,8 +79,8 @@ class ShippedFonts:
     def missing(self, text: str) -> list[str]:
         """The characters of ``text`` no shipped font can draw, each once, in order."""
         coverage = self.coverage
-        return list(dict.fromkeys(ch for ch in text if ord(ch) not in coverage
-                                  and not _ignored(ch)))
+        absent = {ch for ch in set(text) if ord(ch) not in coverage and not _ignored(ch)}
+        return [ch for ch in dict.fromkeys(text) if ch in absent] if absent else []
 
 
 def _ignored(char: str) -> bool:

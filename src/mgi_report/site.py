@@ -9,6 +9,7 @@ translation coverage as it was built.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -122,6 +123,22 @@ def index_html(paths: ProjectPaths, listing: Portfolio) -> Rendered:
     return render_page(paths, INDEX_TEMPLATE, listing.locale, {"portfolio": listing})
 
 
+def index_inputs(paths: ProjectPaths, listing: Portfolio) -> str:
+    """A hash of what the index is made from: the editions it lists, the source locale's
+    catalog, every file under templates/ and mgi-report's version; a build that changes
+    none of them neither renders nor writes the index."""
+    from . import __version__
+    from .catalogs import catalog_path
+
+    digest = hashlib.sha256(f"mgi-report {__version__}\0{listing!r}\0".encode())
+    files = [catalog_path(paths, listing.locale),
+             *sorted(p for p in paths.templates.rglob("*") if p.is_file())]
+    for path in files:
+        data = paths.read(path) if path.is_file() else b"(none)"
+        digest.update(paths.display(path).encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()
+
+
 def sitemap_xml(listing: Portfolio, site_url: str) -> bytes:
     """``sitemap.xml``: the index and every HTML edition, each with its report's other
     languages as ``xhtml:link`` alternates (itself included, as Google asks)."""
@@ -154,9 +171,9 @@ def publish_site(project: Project, paths: ProjectPaths, staging: Staging,
     listing = portfolio(project, previous_records(staging.path).values())
     recorded = site_records(staging.path)
     pages: dict[str, dict[str, str]] = {}
-    index = index_html(paths, listing).html
-    pages[INDEX] = _kept_or_made(staging, INDEX, sha256(index.encode("utf-8")), recorded,
-                                 lambda: lean_html(index).encode("utf-8"))
+    pages[INDEX] = _kept_or_made(
+        staging, INDEX, index_inputs(paths, listing), recorded,
+        lambda: lean_html(index_html(paths, listing).html).encode("utf-8"))
     if site_url:
         sitemap = sitemap_xml(listing, site_url)
         pages[SITEMAP] = _kept_or_made(staging, SITEMAP, sha256(sitemap), recorded,

@@ -32,8 +32,10 @@ RIGHT_TO_LEFT = frozenset({"R", "AL", "NSM"})
 
 def drawing_order(pdf: Any) -> None:
     """Rewrite, in place, every ToUnicode map of ``pdf`` (a ``pikepdf.Pdf``) whose glyph
-    stands for several right-to-left characters, or for a bracket it does not show."""
+    stands for several right-to-left characters, or for a bracket it does not show (looked
+    for only in a document with right-to-left text)."""
     seen: set[tuple[int, int]] = set()
+    maps = []
     for page in pdf.pages:
         fonts = page.obj.get("/Resources", {}).get("/Font", {})
         for font in fonts.values():
@@ -41,10 +43,28 @@ def drawing_order(pdf: Any) -> None:
             if cmap is None or cmap.objgen in seen:
                 continue
             seen.add(cmap.objgen)
-            data = cmap.read_bytes()
-            turned = ENTRY.sub(partial(_turned, _glyph_characters(font)), data)
-            if turned != data:
-                cmap.write(turned)
+            maps.append((font, cmap, cmap.read_bytes()))
+    right_to_left = any(_right_to_left(data) for _, _, data in maps)
+    for font, cmap, data in maps:
+        shown = _glyph_characters(font) if right_to_left else _nothing
+        turned = ENTRY.sub(partial(_turned, shown), data)
+        if turned != data:
+            cmap.write(turned)
+
+
+def _right_to_left(cmap: bytes) -> bool:
+    for entry in ENTRY.finditer(cmap):
+        try:
+            text = bytes.fromhex(entry.group(3).decode("ascii")).decode("utf-16-be")
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+            return True
+    return False
+
+
+def _nothing(glyph: int) -> frozenset[str]:
+    return frozenset()
 
 
 def _glyph_characters(font: Any) -> Callable[[int], frozenset[str]]:
@@ -75,9 +95,10 @@ def _turned(shown: Callable[[int], frozenset[str]], entry: re.Match[bytes]) -> b
         text = bytes.fromhex(entry.group(3).decode("ascii")).decode("utf-16-be")
     except (ValueError, UnicodeDecodeError):
         return entry.group(0)
-    if len(text) == 1 and unicodedata.mirrored(text) and text not in shown(glyph):
-        image = next(iter(sorted(c for c in shown(glyph) if unicodedata.mirrored(c))), None)
-        return entry.group(0) if image is None else _entry(entry, image)
+    if len(text) == 1 and unicodedata.mirrored(text):
+        characters = shown(glyph)
+        image = next(iter(sorted(c for c in characters if unicodedata.mirrored(c))), None)
+        return entry.group(0) if image is None or text in characters else _entry(entry, image)
     if len(text) < 2 or not all(unicodedata.bidirectional(c) in RIGHT_TO_LEFT for c in text):
         return entry.group(0)
     return _entry(entry, text[::-1])

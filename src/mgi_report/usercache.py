@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 from contextlib import suppress
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,28 @@ def user_cache(kind: str, *libraries: str) -> Path:
     """The folder for results of ``kind`` that depend on the bytes they are made from and
     on the named ``libraries``."""
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    versions = "-".join(f"{name}-{version(name)}" for name in libraries)
+    versions = "-".join(f"{name}-{_version(name)}" for name in libraries)
     return base / "mgi-report" / f"{kind}-{versions}"
+
+
+@cache
+def code_digest() -> str:
+    """A hash of this mgi-report's own files (code, schemas, templates of its own): a
+    result kept by other code (another commit, the same version number) is not used."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file()
+                       and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def _version(library: str) -> str:
+    """An installed library's version, looked up once per process (a lookup reads the
+    installed packages' metadata folders)."""
+    return version(library)
 
 
 def read_record(path: Path) -> Any:

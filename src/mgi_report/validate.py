@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -15,9 +16,8 @@ from dataclasses import replace
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 from babel import Locale, UnknownLocaleError
 
 from .errors import ContentError, Problem
@@ -36,7 +36,11 @@ from .model import (
     TitlePart,
     bcp47,
 )
+from .usercache import code_digest, user_cache, write_record
 from .yamlfile import KeyPath, YamlDocument, dotted
+
+if TYPE_CHECKING:
+    import jsonschema
 
 FOOTNOTE_REF = re.compile(r"\[\^([a-z0-9-]+)\]")
 SPECIAL_BUNDLE_FILES = {"domains", "conventions"}
@@ -85,6 +89,8 @@ def text_problem(text: str) -> str | None:
     """Why ``text`` is not accepted as one wording string (or paragraph) of a bundle, by the
     bundle schema's "text" rule; None when it is. For wording that does not come from YAML
     (a PO import), checked before it is written."""
+    import jsonschema
+
     rule = _schema("bundle")["$defs"]["text"]
     for error in jsonschema.Draft202012Validator(rule).iter_errors(text):
         if error.validator == "pattern":
@@ -117,12 +123,25 @@ def _relaxed(name: str) -> dict[str, Any]:
 
 
 def _schema_problems(doc: YamlDocument, schema: Mapping[str, Any]) -> list[Problem]:
+    """What is wrong with ``doc`` by ``schema``. A document that passed the same schema
+    before, with the same data, is known to pass (kept in the user cache): a build with
+    nothing changed does not load jsonschema."""
+    digest = hashlib.sha256(f"mgi-report {code_digest()}\0".encode())
+    digest.update(json.dumps(schema, sort_keys=True).encode() + b"\0")
+    digest.update(repr(doc.data).encode())
+    passed = user_cache("validated", "jsonschema") / f"{digest.hexdigest()}.passed"
+    if passed.is_file():
+        return []
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     problems: list[Problem] = []
     for error in validator.iter_errors(doc.data):
         path: KeyPath = tuple(error.absolute_path)
         problems.extend(_explain(doc, path, error))
+    if not problems:
+        write_record(passed, True)
     return problems
 
 

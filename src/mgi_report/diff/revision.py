@@ -18,11 +18,11 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 
 from .. import __version__
 from ..errors import InputError, Problem
+from ..usercache import code_digest
 
 log = logging.getLogger(__name__)
 
@@ -85,21 +85,8 @@ def revision_build(root: Path, revision: str, cache: Path,
 
 def cache_key(tree: str, formats: Sequence[str] | None = None) -> str:
     """The name a revision's build is kept under: what it is built from, and by."""
-    return hashlib.sha256(f"{tree} {__version__} {builder_digest()} "
+    return hashlib.sha256(f"{tree} {__version__} {code_digest()} "
                           f"{sorted(formats or [])}".encode()).hexdigest()[:32]
-
-
-@cache
-def builder_digest() -> str:
-    """A hash of this mgi-report's own files (code, schemas, review template): a base built
-    by other code is not this code's build of the revision."""
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*") if p.is_file()
-                       and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def build_folder(project: Path, out: Path, formats: Sequence[str] | None = None) -> Path:
