@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -250,3 +251,34 @@ def test_unchanged_wording_and_content_are_not_checked_again_and_a_changed_catal
         build(project, out, formats=["html"], reports=["profile"])
     assert "messages.po:218:" in str(raised.value.problems[0]) and "pages" in str(
         raised.value.problems[0])
+
+
+def test_templates_are_compiled_once_and_again_when_their_source_changes(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jinja2
+
+    from mgi_report import render
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    render._compiled_templates.cache_clear()
+    monkeypatch.setattr(render, "_compiled_templates", render._compiled_templates.__wrapped__)
+    compiled: list[str] = []
+    compile_template = jinja2.Environment._compile
+
+    def counted(self: jinja2.Environment, source: str, filename: str) -> Any:
+        compiled.append(Path(filename).name)
+        return compile_template(self, source, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_compile", counted)
+    options: dict[str, Any] = {"formats": ["html"], "reports": ["profile"], "locales": ["en"],
+                               "jobs": 1, "force": True}
+    out = tmp_path / "out"
+    build(project, out, **options)
+    assert "wheel.html.j2" in compiled
+    compiled.clear()
+    build(project, out, **options)
+    assert compiled == []
+    wheel = project / "templates/sections/profile/wheel.html.j2"
+    wheel.write_text(wheel.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build(project, out, **options)
+    assert compiled == ["wheel.html.j2"]

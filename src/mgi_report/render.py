@@ -32,6 +32,7 @@ from .interface import (
 from .markup import Typesetting, address_breaks, inline, plain
 from .model import Edition, Text, bcp47
 from .paths import ProjectPaths
+from .usercache import code_digest, user_cache
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +248,20 @@ def quotation_marks(lang: str) -> str:
         kinds.ALT_QUOTATION_START, kinds.ALT_QUOTATION_END))
 
 
+@cache
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    """Jinja's own cache of compiled templates, in the user cache (a template is compiled
+    again when its source changes, and all of them when mgi-report's code, which sets the
+    environment they are compiled for, changes): a process that renders does not compile
+    every template again. None when the folder cannot be made."""
+    folder = user_cache(f"templates-{code_digest()[:16]}", "jinja2")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def environment(paths: ProjectPaths, locale: str,
                 typesetting: Callable[[str], Typesetting] | None = None,
                 loader: ProjectLoader | None = None,
@@ -255,6 +270,7 @@ def environment(paths: ProjectPaths, locale: str,
     default the locale's catalog alone)."""
     env = jinja2.Environment(
         loader=loader or ProjectLoader(paths),
+        bytecode_cache=_compiled_templates(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
