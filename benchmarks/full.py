@@ -35,6 +35,12 @@ def old_worktree(work: Path) -> Path | None:
     return folder if made.returncode == 0 else None
 
 
+def locales_of(project: Path) -> list[str]:
+    """The locales a project has: its content folders other than the locale-free ones."""
+    return sorted(p.name for p in (project / "content").iterdir()
+                  if p.is_dir() and p.name != "countries" and not p.name.startswith("."))
+
+
 def main(runs: int) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     with tempfile.TemporaryDirectory(prefix="mgi-report-bench-") as name:
@@ -44,7 +50,7 @@ def main(runs: int) -> None:
             html = work / "html"
             subprocess.run([sys.executable, "-c", CLI, "build", "--root", str(ROOT), "--out",
                             str(html), "--format", "html", "--quiet"], check=True)
-            pages = sorted(html.rglob("*.html"))
+            pages = sorted(html.glob("*/*.html"))  # the editions, not the site's index
             now_build = [sys.executable, "-c", CLI, "build", "--root", str(ROOT), "--out",
                          str(work / "now"), "--force", "--quiet"]
             kept = {**os.environ, "XDG_CACHE_HOME": str(work / "cache-kept")}
@@ -53,6 +59,8 @@ def main(runs: int) -> None:
                 "mgi-report build, now": (now_build, kept),
                 "now, empty user cache": (now_build, None)}
             if old:
+                builds[f"now, the editions {MEASURED_REVISION} has"] = (
+                    [*now_build, "--locale", ",".join(locales_of(old))], kept)
                 builds[f"mgi-report build at {MEASURED_REVISION}"] = (
                     [sys.executable, "-c", CLI, "build", "--root", str(old), "--out",
                      str(work / "then")], {**os.environ, "PYTHONPATH": str(old / "src")})
@@ -67,19 +75,27 @@ def main(runs: int) -> None:
                         [chromium, "--headless", "--no-sandbox", "--disable-gpu",
                          "--no-pdf-header-footer", f"--print-to-pdf={work / 'c.pdf'}",
                          page.as_uri()]) for page in pages))
+            then_editions = len(list((work / "then").glob("*/*.pdf"))) if old else 0
         finally:
             if old:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
                                 str(old)], capture_output=True, check=False)
     editions = len(pages)
+    counts = {label: editions for label in timings}
+    if old:
+        counts[f"now, the editions {MEASURED_REVISION} has"] = then_editions
+        counts[f"mgi-report build at {MEASURED_REVISION}"] = then_editions
     now = statistics.median(timings["mgi-report build, now"])
-    print(f"runs: {runs}, cores: {os.cpu_count()}, editions: {editions} (PDF and HTML each)")
+    print(f"runs: {runs}, cores: {os.cpu_count()}, editions: {editions} now (PDF and HTML "
+          f"each), {then_editions} at {MEASURED_REVISION}")
     for label, found in timings.items():
         median = statistics.median(found)
-        print(f"{label:32} median {median:6.2f} s  {median / editions:5.2f} s per edition")
+        print(f"{label:36} median {median:6.2f} s  {median / counts[label]:5.2f} s per edition "
+              f"({counts[label]})")
     if old:
         then = statistics.median(timings[f"mgi-report build at {MEASURED_REVISION}"])
-        print(f"now / {MEASURED_REVISION}: {now / then:.2f}x")
+        same = statistics.median(timings[f"now, the editions {MEASURED_REVISION} has"])
+        print(f"now / {MEASURED_REVISION}, the same editions: {same / then:.2f}x")
     else:
         print(f"{MEASURED_REVISION}: not in this clone's history, not measured")
     if chromium_times:
