@@ -282,3 +282,25 @@ def test_templates_are_compiled_once_and_again_when_their_source_changes(
     wheel.write_text(wheel.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     build(project, out, **options)
     assert compiled == ["wheel.html.j2"]
+
+
+def test_a_build_writes_its_manifest_once_with_the_site_pages_in_it(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mgi_report.publish import write_atomic as write
+
+    written: list[str] = []
+
+    def counted(path: Path, data: bytes) -> None:
+        written.append(path.name)
+        write(path, data)
+
+    monkeypatch.setattr("mgi_report.manifest.write_atomic", counted)
+    out = tmp_path / "out"
+    build(project, out, formats=["html"], reports=["profile"], locales=["en", "de"], jobs=1)
+    assert written == ["manifest.json"]
+    recorded = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "index.html" in recorded["site"]
+    assert {entry["path"] for entry in recorded["outputs"]} == {
+        "kaz/profile.en.html", "kaz/profile.de.html"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "kaz/profile.de.html" in index and "kaz/profile.en.html" in index

@@ -36,8 +36,10 @@ from .manifest import (
     OutputRecord,
     merge_shards,
     previous_records,
+    records_after,
     sha256,
     update_manifest,
+    update_site_records,
 )
 from .merge import merge
 from .model import Edition, EditionSpec, Project, bcp47
@@ -321,8 +323,9 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
                 to_make.append(index)
         _make_all(work, to_make, jobs or os.cpu_count() or 1, finished)
         made = tuple(record for index in sorted(records) for record in records[index])
-        update_manifest(staging.path, made, f"mgi-report {__version__}", shard)
-        publish_site(project, paths, staging, site_url or project.structure.site_url)
+        pages = publish_site(project, paths, staging, site_url or project.structure.site_url,
+                             records_after(staging.path, made))
+        update_manifest(staging.path, made, f"mgi-report {__version__}", shard, pages)
     return BuildResult(made, out / MANIFEST, tuple(done[index] for index in sorted(done)))
 
 
@@ -332,10 +335,14 @@ def merge_portfolio(root: Path | str, out: Path | str, shards: Sequence[Path | s
     :func:`mgi_report.manifest.merge_shards`), with the index and sitemap of the whole."""
     root = Path(root).resolve()
     project = load_project(root)
-    return merge_shards(
-        Path(out), [Path(shard) for shard in shards], f"mgi-report {__version__}",
-        lambda staging: publish_site(project, ProjectPaths(root), staging,
-                                     site_url or project.structure.site_url))
+
+    def finish(staging: Staging) -> None:
+        update_site_records(staging.path, publish_site(
+            project, ProjectPaths(root), staging, site_url or project.structure.site_url,
+            previous_records(staging.path).values()))
+
+    return merge_shards(Path(out), [Path(shard) for shard in shards],
+                        f"mgi-report {__version__}", finish)
 
 
 @dataclass(frozen=True)

@@ -61,9 +61,19 @@ def read_manifest(out: Path) -> dict[str, Any]:
 def previous_records(out: Path) -> dict[str, OutputRecord]:
     """The records of the last build's files, by path; an entry this version would not
     write (another shape, another version's fields) is left out, and its file rebuilt."""
+    return _records(read_manifest(out)["outputs"])
+
+
+def records_after(out: Path, records: Iterable[OutputRecord]) -> list[OutputRecord]:
+    """The records the folder's manifest holds once ``records`` are written to it: theirs,
+    and those of the other files still there."""
+    return list(_records(_outputs(out, records)).values())
+
+
+def _records(outputs: Iterable[Any]) -> dict[str, OutputRecord]:
     found = {}
     names = {f.name for f in fields(OutputRecord)}
-    for entry in read_manifest(out)["outputs"]:
+    for entry in outputs:
         if not isinstance(entry, dict) or set(entry) != names:
             continue
         try:
@@ -78,23 +88,30 @@ def previous_records(out: Path) -> dict[str, OutputRecord]:
 
 
 def update_manifest(out: Path, records: Iterable[OutputRecord], generator: str,
-                    shard: tuple[int, int] | None = None) -> Path:
+                    shard: tuple[int, int] | None = None,
+                    site: Mapping[str, Mapping[str, str]] | None = None) -> Path:
     """Replace the entries of the files just built; keep those of other files still present.
     ``shard`` (i, n) records that the folder is the i-th of n shares of a portfolio, so that
-    ``manifest merge`` can tell a whole set of shards from an incomplete one."""
-    fresh = {r.path: asdict(r) for r in records}
+    ``manifest merge`` can tell a whole set of shards from an incomplete one; ``site``, the
+    site's pages as they are now (by default as they were)."""
     previous = read_manifest(out)
-    kept = {
-        entry["path"]: entry for entry in previous["outputs"]
-        if isinstance(entry, dict) and isinstance(entry.get("path"), str)
-        and entry["path"] not in fresh and (out / entry["path"]).is_file()
-    }
-    outputs = [value for _, value in sorted({**kept, **fresh}.items())]
-    document: dict[str, Any] = {"generator": generator, "outputs": outputs,
-                                "site": previous.get("site", {})}
+    pages = previous.get("site", {}) if site is None else \
+        {path: dict(entry) for path, entry in sorted(site.items())}
+    document: dict[str, Any] = {"generator": generator, "outputs": _outputs(out, records),
+                                "site": pages}
     if shard is not None:
         document["shard"] = {"index": shard[0], "count": shard[1]}
     return _write(out, document)
+
+
+def _outputs(out: Path, records: Iterable[OutputRecord]) -> list[Any]:
+    fresh = {r.path: asdict(r) for r in records}
+    kept = {
+        entry["path"]: entry for entry in read_manifest(out)["outputs"]
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str)
+        and entry["path"] not in fresh and (out / entry["path"]).is_file()
+    }
+    return [value for _, value in sorted({**kept, **fresh}.items())]
 
 
 def _shard_of(manifest: Mapping[str, Any]) -> tuple[int, int] | None:

@@ -17,7 +17,7 @@ from urllib.parse import quote, urljoin
 from xml.sax.saxutils import escape, quoteattr
 
 from .interface import language_label
-from .manifest import OutputRecord, previous_records, sha256, site_records, update_site_records
+from .manifest import OutputRecord, sha256, site_records
 from .merge import merge
 from .model import EditionSpec, Project, Text, bcp47
 from .paths import ProjectPaths
@@ -162,13 +162,15 @@ def _address(site_url: str, relative: str) -> str:
 
 
 def publish_site(project: Project, paths: ProjectPaths, staging: Staging,
-                 site_url: str | None) -> None:
-    """Write the index and the sitemap for every edition the staged folder now holds
-    (those just built and those kept), or leave them as they are when what they are made
-    from has not changed; with no ``site_url``, no sitemap."""
+                 site_url: str | None,
+                 records: Iterable[OutputRecord]) -> dict[str, dict[str, str]]:
+    """Write the index and the sitemap for every edition the staged folder holds
+    (``records``: those just built and those kept), or leave them as they are when what
+    they are made from has not changed; with no ``site_url``, no sitemap. The pages'
+    records, for the manifest."""
     from .webfonts import lean_html  # WeasyPrint's cascade, only when the index changed
 
-    listing = portfolio(project, previous_records(staging.path).values())
+    listing = portfolio(project, records)
     recorded = site_records(staging.path)
     pages: dict[str, dict[str, str]] = {}
     pages[INDEX] = _kept_or_made(
@@ -180,7 +182,7 @@ def publish_site(project: Project, paths: ProjectPaths, staging: Staging,
                                        lambda: sitemap)
     elif (staging.path / SITEMAP).is_file():
         staging.remove(SITEMAP)
-    update_site_records(staging.path, pages)
+    return pages
 
 
 def _kept_or_made(staging: Staging, path: str, source_sha256: str,
