@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,7 +42,7 @@ from .manifest import (
 )
 from .merge import merge
 from .model import Edition, EditionSpec, Project, bcp47
-from .paths import ProjectPaths, refuse_project_output
+from .paths import ProjectPaths, hash_files, refuse_project_output
 from .publish import Staging, transaction
 from .render import TEMPLATE_SUFFIX, Alternate, Rendered, RenderOptions, render
 from .site import INDEX, publish_site
@@ -183,8 +182,7 @@ def _checked_before(paths: ProjectPaths, project: Project) -> Path:
     digest = hashlib.sha256(f"mgi-report {code_digest()}\0".encode())
     files = [*project.input_files, *(catalog_path(paths, locale) for locale in project.locales),
              *sorted(p for p in paths.templates.rglob("*") if p.is_file())]
-    for path in files:
-        digest.update(paths.display(path).encode() + b"\0" + _file_digest(paths, path) + b"\0")
+    hash_files(digest, paths, files)
     return user_cache("checked", "babel", "fonttools") / f"{digest.hexdigest()}.passed"
 
 
@@ -236,23 +234,8 @@ def inputs_hash(project: Project, edition: Edition, variant: str,
              *(paths.templates.joinpath(*name.split("/")) for name in sorted(set(templates))),
              *sorted(p for p in paths.templates.rglob("*")
                      if p.is_file() and not p.name.endswith(TEMPLATE_SUFFIX))]
-    for path in files:
-        digest.update(paths.display(path).encode() + b"\0" + _file_digest(paths, path) + b"\0")
+    hash_files(digest, paths, files)
     return digest.hexdigest()
-
-
-def _file_digest(paths: ProjectPaths, path: Path) -> bytes:
-    """A file's SHA-256 (or that it is missing), read once per process for every edition
-    that uses it, as long as its size and modification time stay the same."""
-    if not (path.is_file() or path.is_symlink()):
-        return b"(none)"
-    status = path.stat()
-    return _digest_of(paths, path, status.st_size, status.st_mtime_ns)
-
-
-@cache
-def _digest_of(paths: ProjectPaths, path: Path, _size: int, _mtime_ns: int) -> bytes:
-    return hashlib.sha256(paths.read(path)).digest()
 
 
 def content_hashes(edition: Edition) -> dict[str, str]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError, Problem
 
@@ -74,6 +78,26 @@ class ProjectPaths:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+
+def hash_files(digest: Any, paths: ProjectPaths, files: Iterable[Path]) -> None:
+    """Feed ``digest`` (a hashlib object) each file's project path and SHA-256, or that it
+    is missing. A file is read once per process, for every hash that takes it, as long as
+    its size and modification time stay the same."""
+    for path in files:
+        digest.update(paths.display(path).encode() + b"\0" + _file_digest(paths, path) + b"\0")
+
+
+def _file_digest(paths: ProjectPaths, path: Path) -> bytes:
+    if not (path.is_file() or path.is_symlink()):
+        return b"(none)"
+    status = path.stat()
+    return _digest_of(paths, path, status.st_size, status.st_mtime_ns)
+
+
+@cache
+def _digest_of(paths: ProjectPaths, path: Path, _size: int, _mtime_ns: int) -> bytes:
+    return hashlib.sha256(paths.read(path)).digest()
 
 
 def read_regular(path: Path, where: str, limit: int) -> bytes:

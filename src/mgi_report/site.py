@@ -20,7 +20,7 @@ from .interface import language_label
 from .manifest import OutputRecord, sha256, site_records
 from .merge import merge
 from .model import EditionSpec, Project, Text, bcp47
-from .paths import ProjectPaths
+from .paths import ProjectPaths, hash_files
 from .publish import Staging
 from .render import Rendered, render_page
 
@@ -133,9 +133,7 @@ def index_inputs(paths: ProjectPaths, listing: Portfolio) -> str:
     digest = hashlib.sha256(f"mgi-report {__version__}\0{listing!r}\0".encode())
     files = [catalog_path(paths, listing.locale),
              *sorted(p for p in paths.templates.rglob("*") if p.is_file())]
-    for path in files:
-        data = paths.read(path) if path.is_file() else b"(none)"
-        digest.update(paths.display(path).encode() + b"\0" + data + b"\0")
+    hash_files(digest, paths, files)
     return digest.hexdigest()
 
 

@@ -53,14 +53,16 @@ def drawing_order(pdf: Any) -> None:
 
 
 def _right_to_left(cmap: bytes) -> bool:
-    for entry in ENTRY.finditer(cmap):
-        try:
-            text = bytes.fromhex(entry.group(3).decode("ascii")).decode("utf-16-be")
-        except (ValueError, UnicodeDecodeError):
-            continue
-        if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
-            return True
-    return False
+    return any(unicodedata.bidirectional(c) in ("R", "AL")
+               for entry in ENTRY.finditer(cmap) for c in _characters(entry))
+
+
+def _characters(entry: re.Match[bytes]) -> str:
+    """The characters of a ToUnicode entry (none when they do not decode)."""
+    try:
+        return bytes.fromhex(entry.group(3).decode("ascii")).decode("utf-16-be")
+    except (ValueError, UnicodeDecodeError):
+        return ""
 
 
 def _nothing(glyph: int) -> frozenset[str]:
@@ -90,11 +92,7 @@ def _glyph_characters(font: Any) -> Callable[[int], frozenset[str]]:
 
 
 def _turned(shown: Callable[[int], frozenset[str]], entry: re.Match[bytes]) -> bytes:
-    try:
-        glyph = int(entry.group(1), 16)
-        text = bytes.fromhex(entry.group(3).decode("ascii")).decode("utf-16-be")
-    except (ValueError, UnicodeDecodeError):
-        return entry.group(0)
+    glyph, text = int(entry.group(1), 16), _characters(entry)
     if len(text) == 1 and unicodedata.mirrored(text):
         characters = shown(glyph)
         image = next(iter(sorted(c for c in characters if unicodedata.mirrored(c))), None)
