@@ -1,11 +1,13 @@
 """One edition against what a user would run instead, measured in one run: `mgi-report build`
 of the English snapshot PDF (validation, layout, the hyphenation passes and the tagged-PDF
 finish included) both as a first build on the machine (an empty user cache: fonts decoded,
-hyphenation ladders searched) and with the user cache an earlier build left, bare
-WeasyPrint laying out the same HTML with the same paged stylesheet, and headless Chromium
-printing the same HTML. Each in a new process, alternating.
+hyphenation ladders searched) and with the user cache an earlier build left; bare
+WeasyPrint laying out the same HTML with the same paged stylesheet, and the HTML edition
+the revision issue #12 measured made (with its paged stylesheet: issue #12's "today's
+HTML"); and headless Chromium printing the same HTML. Each in a new process, alternating.
 
-Prints medians and ratios to bare WeasyPrint (the baseline). Never fails on timing.
+Prints medians and ratios to bare WeasyPrint on today's HTML (the baseline). Never fails
+on timing.
 
     .venv/bin/python benchmarks/engines.py [RUNS]
 """
@@ -20,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import CLI, process_seconds
+from timing import CLI, MEASURED_CLI, MEASURED_REVISION, measured_revision, process_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 BARE = ("import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], "
@@ -29,7 +31,8 @@ BARE = ("import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf
 
 def main(runs: int) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    with tempfile.TemporaryDirectory(prefix="mgi-report-bench-") as work:
+    with tempfile.TemporaryDirectory(prefix="mgi-report-bench-") as work, \
+            measured_revision(ROOT, Path(work)) as old:
         out = Path(work) / "out"
         edition = ["--report", "snapshot", "--locale", "en"]
         subprocess.run([sys.executable, "-c", CLI, "build", "--root", str(ROOT), "--out",
@@ -47,6 +50,14 @@ def main(runs: int) -> None:
                 sys.executable, "-c", BARE, str(html), str(Path(work) / "bare.pdf"),
                 str(ROOT / "templates/css/paged.css")],
         }
+        if old:
+            then = Path(work) / "then"
+            subprocess.run([sys.executable, "-c", MEASURED_CLI, "build", "--root", str(old),
+                            "--out", str(then), "--format", "html", "--quiet", *edition],
+                           check=True, env={**os.environ, "PYTHONPATH": str(old / "src")})
+            commands[f"bare WeasyPrint, {MEASURED_REVISION}'s HTML"] = [
+                sys.executable, "-c", BARE, str(then / "kaz/snapshot.en.html"),
+                str(Path(work) / "bare-then.pdf"), str(old / "templates/css/paged.css")]
         if chromium:
             commands["headless Chromium printing the HTML"] = [
                 chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
@@ -61,6 +72,8 @@ def main(runs: int) -> None:
     for name, found in timings.items():
         median = statistics.median(found)
         print(f"{name:40} median {median:6.2f} s  ({median / baseline:.2f}x bare WeasyPrint)")
+    if not old:
+        print(f"{MEASURED_REVISION}: not in this clone's history, not measured")
     if not chromium:
         print("headless Chromium: not installed, not measured")
 

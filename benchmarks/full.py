@@ -22,17 +22,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import CLI, process_seconds
+from timing import CLI, MEASURED_CLI, MEASURED_REVISION, measured_revision, process_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
-MEASURED_REVISION = "60c4bb7"
-
-
-def old_worktree(work: Path) -> Path | None:
-    folder = work / "old"
-    made = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder),
-                           MEASURED_REVISION], capture_output=True, check=False)
-    return folder if made.returncode == 0 else None
 
 
 def locales_of(project: Path) -> list[str]:
@@ -45,8 +37,7 @@ def main(runs: int) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     with tempfile.TemporaryDirectory(prefix="mgi-report-bench-") as name:
         work = Path(name)
-        old = old_worktree(work)
-        try:
+        with measured_revision(ROOT, work) as old:
             html = work / "html"
             subprocess.run([sys.executable, "-c", CLI, "build", "--root", str(ROOT), "--out",
                             str(html), "--format", "html", "--quiet"], check=True)
@@ -62,7 +53,7 @@ def main(runs: int) -> None:
                 builds[f"now, the editions {MEASURED_REVISION} has"] = (
                     [*now_build, "--locale", ",".join(locales_of(old))], kept)
                 builds[f"mgi-report build at {MEASURED_REVISION}"] = (
-                    [sys.executable, "-c", CLI, "build", "--root", str(old), "--out",
+                    [sys.executable, "-c", MEASURED_CLI, "build", "--root", str(old), "--out",
                      str(work / "then")], {**os.environ, "PYTHONPATH": str(old / "src")})
             timings: dict[str, list[float]] = {label: [] for label in builds}
             chromium_times: list[float] = []
@@ -76,10 +67,6 @@ def main(runs: int) -> None:
                          "--no-pdf-header-footer", f"--print-to-pdf={work / 'c.pdf'}",
                          page.as_uri()]) for page in pages))
             then_editions = len(list((work / "then").glob("*/*.pdf"))) if old else 0
-        finally:
-            if old:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
-                                str(old)], capture_output=True, check=False)
     editions = len(pages)
     counts = {label: editions for label in timings}
     if old:

@@ -24,13 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import CLI
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "kaz"
-#: Runs the CLI in a new process and prints the peak memory of it and of its workers (KiB).
-MEASURED = ("import resource, sys; from mgi_report.cli import main; status = main(); "
-            "print(max(resource.getrusage(who).ru_maxrss for who in "
-            "(resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)), file=sys.stderr); "
-            "sys.exit(status)")
 
 
 def portfolio(root: Path, countries: int) -> list[str]:
@@ -60,13 +57,18 @@ def portfolio(root: Path, countries: int) -> list[str]:
 
 
 def measure(root: Path, out: Path) -> tuple[float, float]:
-    """Wall seconds and peak MiB of one full build."""
+    """Wall seconds of one full build, and the peak MiB of its largest process (the
+    command's, or one of its workers': Linux reports the largest of a process and the
+    children it waited for)."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", MEASURED, "build", "--root", str(root),
-                           "--out", str(out), "--quiet"], capture_output=True, text=True,
-                          check=True)
+    command = subprocess.Popen([sys.executable, "-c", CLI, "build", "--root", str(root),
+                                "--out", str(out), "--quiet"])
+    _, status, usage = os.wait4(command.pid, 0)
     seconds = time.perf_counter() - started
-    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+    command.returncode = os.waitstatus_to_exitcode(status)
+    if command.returncode:
+        raise subprocess.CalledProcessError(command.returncode, command.args)
+    return seconds, usage.ru_maxrss / 1024
 
 
 def main(sizes: list[int]) -> None:

@@ -7,9 +7,15 @@ import os
 import statistics
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
+CLI = "from mgi_report.cli import run; run()"
+#: The revision issue #12 measured ("today's" build when it was written: no incremental,
+#: parallel or font work), and how its command is started (it has no ``run``).
+MEASURED_REVISION = "60c4bb7"
+MEASURED_CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
 
 #: Every process a benchmark starts keeps the byte code Python compiles, as an installed
 #: package does: on a machine that sets PYTHONDONTWRITEBYTECODE each run would compile
@@ -31,3 +37,19 @@ def process_seconds(command: list[str], env: dict[str, str] | None = None) -> fl
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, env=env)
     return time.perf_counter() - started
+
+
+@contextmanager
+def measured_revision(root: Path, work: Path) -> Iterator[Path | None]:
+    """A git worktree of :data:`MEASURED_REVISION` in ``work`` (None without the git
+    history), removed afterwards. It runs with this checkout's virtual environment: its
+    dependencies are the same."""
+    folder = work / "old"
+    made = subprocess.run(["git", "-C", str(root), "worktree", "add", "--detach", str(folder),
+                           MEASURED_REVISION], capture_output=True, check=False)
+    try:
+        yield folder if made.returncode == 0 else None
+    finally:
+        if made.returncode == 0:
+            subprocess.run(["git", "-C", str(root), "worktree", "remove", "--force",
+                            str(folder)], capture_output=True, check=False)

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT, SessionBuild, run_cli
-from mgi_report.fonts import machine_fonts, shipped_fonts
+from mgi_report.fonts import foreign_fonts, machine_fonts, shipped_fonts
 from mgi_report.paths import ProjectPaths
 
 Edit = Callable[[str, str, str], Path]
@@ -250,11 +250,12 @@ def test_a_stylesheet_that_imports_another_is_bad_input(
 
 
 def test_a_pdf_embedding_a_family_the_project_does_not_ship_is_found(tmp_path: Path) -> None:
-    """The last net behind the checks above: a PDF set in any other family is named."""
+    """The last net behind the checks above: a PDF set in any other family is named, from
+    the PDF or, as a build does, from the layout that wrote it."""
     from fontTools.ttLib import TTFont
 
     from conftest import SHIPPED_FONT_STYLE
-    from mgi_report.write import html_to_pdf
+    from mgi_report.write import lay_out
 
     impostor = TTFont(ROOT / "templates/fonts/NotoSans-Bold.woff2")
     for record in impostor["name"].names:
@@ -268,6 +269,8 @@ def test_a_pdf_embedding_a_family_the_project_does_not_ship_is_found(tmp_path: P
             '{ font-family: "Impostor Sans"; src: url(fonts/impostor.woff2) } '
             'b { font-family: "Impostor Sans" }</style></head>'
             "<body><p>shipped <b>impostor</b></p></body></html>")
-    pdf = html_to_pdf(html, tmp_path, "plain", "test")
+    laid = lay_out(html, tmp_path, "plain", "test")
+    pdf = laid.pdf()
     shipped = shipped_fonts(ProjectPaths(ROOT))
     assert machine_fonts(PdfReader(BytesIO(pdf)), shipped) == ["Impostor-Sans-Bold"]
+    assert foreign_fonts(laid.font_names(), shipped) == ["Impostor-Sans-Bold"]

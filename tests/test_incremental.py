@@ -304,3 +304,34 @@ def test_a_build_writes_its_manifest_once_with_the_site_pages_in_it(
         "kaz/profile.en.html", "kaz/profile.de.html"}
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "kaz/profile.de.html" in index and "kaz/profile.en.html" in index
+
+
+def test_a_hyphenation_dictionary_is_parsed_once_per_machine_and_breaks_words_as_pyphen_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyphen  # type: ignore[import-untyped]
+
+    from mgi_report.hyphenation import use_kept_dictionaries
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    words = ["Migrationssteuerung", "Staatsangehörigkeitsgesetz", "Arbeitsmigration",
+             "Rückübernahmeabkommen", "Bevölkerungsentwicklung"]
+    expected = [pyphen.Pyphen(lang="de_DE", cache=False).inserted(word) for word in words]
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    use_kept_dictionaries()
+    assert [pyphen.Pyphen(lang="de_DE").inserted(word) for word in words] == expected
+    assert len(list((tmp_path / "cache/mgi-report").glob("hyphenation-*/*.bin"))) == 1
+
+    def parse(*_: object) -> None:
+        raise AssertionError("the dictionary was parsed again")
+
+    monkeypatch.setattr(pyphen, "hdcache", {})  # a new process: pyphen has parsed nothing
+    use_kept_dictionaries()
+    with monkeypatch.context() as patched:
+        patched.setattr(pyphen.HyphDict, "__init__", parse)
+        assert [pyphen.Pyphen(lang="de_DE").inserted(word) for word in words] == expected
+
+    kept = next((tmp_path / "cache/mgi-report").glob("hyphenation-*/*.bin"))
+    kept.write_bytes(kept.read_bytes()[:-9])  # damaged: parsed again, not used
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    use_kept_dictionaries()
+    assert [pyphen.Pyphen(lang="de_DE").inserted(word) for word in words] == expected

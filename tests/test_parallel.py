@@ -3,6 +3,9 @@ another, and a problem found in a worker is reported as in a serial build."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,3 +45,24 @@ def test_a_template_error_in_a_worker_is_reported_as_in_a_serial_build(
         found.append(raised.value.lines())
         assert not (tmp_path / f"out{jobs}").exists()
     assert found[0] == found[1] and "no_such_thing" in found[0][0]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_leaves_no_font_files_in_the_temporary_folder(tmp_path: Path,
+                                                              jobs: int) -> None:
+    """WeasyPrint writes every face it lays out with to a temporary folder, and removes it
+    only when its font configuration is collected, which a worker process ending never
+    does: the build removes them itself."""
+    project = copy_project(tmp_path / "project")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "mgi_report", "build", "--root", str(project), "--out",
+         str(tmp_path / "out"), "--report", "profile", "--locale", "en,de,ru", "--format",
+         "pdf", "--jobs", str(jobs), "--quiet"],
+        env={**os.environ, "TMPDIR": str(temporary),
+             "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "out/kaz").glob("profile.*.pdf"))) == 3
+    assert sorted(p.name for p in temporary.iterdir()) == []

@@ -1,7 +1,5 @@
 """``python -m mgi_report``: the mgi-report command."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

@@ -10,11 +10,9 @@ import posixpath
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
-from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import __version__
 from .catalogs import catalog_path, read_catalog
@@ -24,7 +22,7 @@ from .fonts import (
     as_read,
     check_wording,
     coverage_message,
-    machine_fonts,
+    foreign_fonts,
     shipped_fonts,
 )
 from .interface import language_label
@@ -48,10 +46,14 @@ from .render import TEMPLATE_SUFFIX, Alternate, Rendered, RenderOptions, render
 from .site import INDEX, publish_site
 from .usercache import code_digest, user_cache, write_record
 from .validate import validate
-from .write import DEFAULT_PDF_VARIANT, FORMATS, lay_out, pdf_variant
-
-if TYPE_CHECKING:
-    from pypdf import PdfReader
+from .write import (
+    DEFAULT_PDF_VARIANT,
+    FORMATS,
+    lay_out,
+    pdf_variant,
+    release_fonts,
+    shared_fonts,
+)
 
 log = logging.getLogger("mgi_report")
 
@@ -304,7 +306,8 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
                 finished(index, [], 0.0)
             else:
                 to_make.append(index)
-        _make_all(work, to_make, jobs or os.cpu_count() or 1, finished)
+        with shared_fonts():
+            _make_all(work, to_make, jobs or os.cpu_count() or 1, finished)
         made = tuple(record for index in sorted(records) for record in records[index])
         pages = publish_site(project, paths, staging, site_url or project.structure.site_url,
                              records_after(staging.path, made))
@@ -388,10 +391,16 @@ def _make_all(work: _Work, indexes: list[int], jobs: int,
             return
         worker, made = workers[slot]
         if made == EDITIONS_PER_WORKER:
-            worker.shutdown()
+            retire(worker)
             worker, made = ProcessPoolExecutor(1, mp_context=context), 0
         pending[worker.submit(_make_in_worker, index)] = slot
         workers[slot] = (worker, made + 1)
+
+    def retire(worker: ProcessPoolExecutor) -> None:
+        """The worker ends once the files its layouts left are removed."""
+        with suppress(RuntimeError):  # a broken pool has no process left to ask
+            worker.submit(release_fonts)
+        worker.shutdown()
 
     try:
         for slot in range(min(jobs, len(indexes))):
@@ -404,8 +413,10 @@ def _make_all(work: _Work, indexes: list[int], jobs: int,
                 finished(*future.result())
                 hand_out(slot)
     finally:
+        for future in pending:
+            future.cancel()
         for worker, _ in workers:
-            worker.shutdown(cancel_futures=True)
+            retire(worker)
         _WORK = None
 
 
@@ -466,15 +477,18 @@ def _make_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, ed
                            _hashed_options(variant, mark_fallback), rendered.templates)
     records = []
     for fmt in formats:
-        data = _lay_out(project, paths, fonts, edition, html, mark_fallback, variant, identity) \
-            if fmt == "pdf" else _make(fmt, html, paths, variant, identity, spec)
+        pages = None
+        if fmt == "pdf":
+            data, pages, embedded = _lay_out(project, paths, fonts, edition, html,
+                                             mark_fallback, variant, identity)
+            if foreign := foreign_fonts(embedded, fonts):
+                raise InputError([Problem(f"{spec.name}.pdf", 0, "", "set in a font the "
+                                          f"project does not ship: {', '.join(foreign)} (a "
+                                          "font-family without @font-face under "
+                                          "templates/css?)")])
+        else:
+            data = _make(fmt, html, paths, variant, identity, spec)
         relative = output_path(spec, fmt)
-        reader = _read_pdf(data) if fmt == "pdf" else None
-        pages = len(reader.pages) if reader else None
-        if reader and (foreign := machine_fonts(reader, fonts)):
-            raise InputError([Problem(f"{spec.name}.pdf", 0, "", "set in a font the project "
-                                      f"does not ship: {', '.join(foreign)} (a font-family "
-                                      "without @font-face under templates/css?)")])
         records.append((OutputRecord(
             edition=spec.name, country=spec.country, report=spec.report,
             locale=spec.locale, format=fmt, path=relative, inputs_sha256=identity,
@@ -533,12 +547,13 @@ def _refuse_outdated(project: Project, editions: list[Edition]) -> None:
 
 
 def _lay_out(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition: Edition,
-             html: str, mark_fallback: bool, variant: str, identity: str) -> bytes:
-    """The edition's PDF, laid out again, with the words that make a ladder of hyphenated
-    lines kept whole, until there is none (a few passes at most); only the last layout is
-    written. The words the last layout kept whole are remembered by ``identity``, and a
-    build of the same inputs lays out once with them. The HTML edition is not affected:
-    browsers break lines their own way."""
+             html: str, mark_fallback: bool, variant: str,
+             identity: str) -> tuple[bytes, int, list[str]]:
+    """The edition's PDF, its page count and the fonts it embeds. It is laid out again,
+    with the words that make a ladder of hyphenated lines kept whole, until there is none
+    (a few passes at most); only the last layout is written. The words the last layout kept
+    whole are remembered by ``identity``, and a build of the same inputs lays out once with
+    them. The HTML edition is not affected: browsers break lines their own way."""
     remembered = remembered_words(identity)
     kept = remembered or frozenset()
     for attempt in range(1, LAYOUT_PASSES + 1):
@@ -554,7 +569,7 @@ def _lay_out(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition
         pdf = pages.pdf()
     if remembered is None:
         remember_words(identity, kept)
-    return pdf
+    return pdf, pages.page_count, pages.font_names()
 
 
 def _make(fmt: str, html: str, paths: ProjectPaths, variant: str, identity: str,
@@ -570,10 +585,3 @@ def _failing_as(spec: EditionSpec, fmt: str) -> Iterator[None]:
         yield
     except Exception as exc:
         raise BuildError(f"{spec.name}.{fmt}: {type(exc).__name__}: {exc}") from exc
-
-
-def _read_pdf(pdf: bytes) -> PdfReader:
-    """One parse of a PDF just made, for its page count and its fonts."""
-    from pypdf import PdfReader
-
-    return PdfReader(BytesIO(pdf))

@@ -310,10 +310,14 @@ def _store_coverage(digest: str, found: frozenset[int] | str) -> None:
 
 
 def _decoded_coverage(data: bytes) -> frozenset[int] | str:
+    """The coverage of the font as WeasyPrint is handed it: a web font decoded once
+    (:func:`mgi_report.fontfiles.as_sfnt`, kept for the layout too), then every glyph."""
     from fontTools.ttLib import TTFont
 
+    from .fontfiles import as_sfnt
+
     try:
-        parsed = TTFont(BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
+        parsed = TTFont(BytesIO(as_sfnt(data)), recalcBBoxes=False, recalcTimestamp=False)
         cmap = parsed.getBestCmap()
         for tag in ("head", "hhea", "maxp", "hmtx", "name", "OS/2", "post"):
             parsed[tag]  # a table is decoded when it is first accessed
@@ -415,8 +419,7 @@ def machine_fonts(pdf: PdfReader, fonts: ShippedFonts) -> list[str]:
     def visit(resources: Any) -> None:
         resources = resources.get_object()
         for font in (resources.get("/Font") or {}).values():
-            names.add(_SUBSET_PREFIX.sub("", str(font.get_object().get("/BaseFont", ""))
-                                         .lstrip("/")))
+            names.add(str(font.get_object().get("/BaseFont", "")).lstrip("/"))
         for xobject in (resources.get("/XObject") or {}).values():
             if "/Resources" in (xobject := xobject.get_object()):
                 visit(xobject["/Resources"])
@@ -424,7 +427,14 @@ def machine_fonts(pdf: PdfReader, fonts: ShippedFonts) -> list[str]:
     for page in pdf.pages:
         if "/Resources" in page:
             visit(page["/Resources"])
-    return sorted(name for name in names if not _shipped(name, fonts.families))
+    return foreign_fonts(names, fonts)
+
+
+def foreign_fonts(names: Iterable[str], fonts: ShippedFonts) -> list[str]:
+    """Of a PDF's font names (``/BaseFont``, a subset's prefix or not), those that are not
+    a face of a shipped family."""
+    bare = {_SUBSET_PREFIX.sub("", name) for name in names}
+    return sorted(name for name in bare if not _shipped(name, fonts.families))
 
 
 def _shipped(name: str, families: frozenset[str]) -> bool:

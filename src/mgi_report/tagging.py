@@ -162,10 +162,15 @@ class Node:
     made: Made | None
     parent: Node | None
     kids: list[Node | Mark | Annotation] = field(default_factory=list)
+    #: The structure type (``/S``), read once: it is asked for thousands of times.
+    role: str = field(init=False)
 
-    @property
-    def role(self) -> str:
-        return str(self.obj.get("/S", ""))
+    def __post_init__(self) -> None:
+        self.role = str(self.obj.get("/S", ""))
+
+    def retype(self, role: pikepdf.Name) -> None:
+        self.obj.S = role
+        self.role = str(role)
 
     def nodes(self) -> Iterator[Node]:
         """This node and every node below it, in document order."""
@@ -227,6 +232,8 @@ class Finisher:
         #: Marked-content sequences joined to the one before them in the content stream.
         self.joined: dict[Mark, Mark] = {}
         self.unicode: dict[tuple[int, int], dict[bytes, str]] = {}
+        #: Annotations to remove, by page: those of links nested in links.
+        self.dropped: dict[int, set[tuple[int, int]]] = {}
         self.streams = [Stream(pikepdf.parse_content_stream(page)) for page in pdf.pages]
         tree = pdf.Root.StructTreeRoot
         documents = tree.K if isinstance(tree.K, Array) else Array([tree.K])
@@ -267,6 +274,7 @@ class Finisher:
         self.one_mark_per_heading()
         self.languages(self.document, self.lang)
         self.describe_links()
+        self.write_annotations()
         self.write_tree()
         self.write_content()
 
@@ -332,7 +340,7 @@ class Finisher:
         for number, node in enumerate(list(self.document.nodes()), start=1):
             if node.made is None or not node.made.note:
                 continue
-            node.obj.S = Name.Note
+            node.retype(Name.Note)
             ident = node.made.element.get("id") if node.made.element is not None else None
             node.obj.ID = String(ident or f"note-{number}")
             call = links.get(f"#{ident}") if ident else None
@@ -452,11 +460,15 @@ class Finisher:
                 self.layout.add(mark)
 
     def drop_annotation(self, annotation: Annotation) -> None:
-        page = self.pdf.pages[annotation.page].obj
-        annots = page.get("/Annots")
-        if isinstance(annots, Array):
-            kept = [a for a in annots if a.objgen != annotation.obj.objgen]
-            page.Annots = Array(kept)
+        self.dropped.setdefault(annotation.page, set()).add(annotation.obj.objgen)
+
+    def write_annotations(self) -> None:
+        """Each page's annotations without those dropped."""
+        for index, dropped in self.dropped.items():
+            page = self.pdf.pages[index].obj
+            annots = page.get("/Annots")
+            if isinstance(annots, Array):
+                page.Annots = Array([a for a in annots if a.objgen not in dropped])
 
     # --- writing ------------------------------------------------------------------------
 
@@ -571,10 +583,11 @@ class Stream:
         self.operations = operations
         self.runs: list[Run] = []
         open_runs: list[tuple[int, int | None]] = []
-        for position, (operands, operator) in enumerate(operations):
-            name = str(operator)
+        for position, instruction in enumerate(operations):
+            name = str(instruction.operator)
             if name in ("BDC", "BMC"):
-                properties = operands[1] if name == "BDC" and len(operands) > 1 else None
+                operands = instruction.operands if name == "BDC" else []
+                properties = operands[1] if len(operands) > 1 else None
                 found = properties.get("/MCID") if isinstance(properties, Dictionary) else None
                 open_runs.append((position, int(found) if found is not None else None))
             elif name == "EMC" and open_runs:
@@ -592,8 +605,8 @@ class Stream:
         runs = [self.by_id[m] for m in mcids]
         for before, after in itertools.pairwise(runs):
             depth = 0
-            for _, operator in self.operations[before.end + 1:after.begin]:
-                name = str(operator)
+            for instruction in self.operations[before.end + 1:after.begin]:
+                name = str(instruction.operator)
                 depth += {"q": 1, "Q": -1}.get(name, 0)
                 if name not in BETWEEN or depth < 0:
                     return False
@@ -608,14 +621,17 @@ class Stream:
         font: Any = None
         shown: int | None = None
         for position in range(run.begin, run.end):
-            operands, operator = self.operations[position]
-            if str(operator) == "Tf":
-                font = fonts.get(operands[0]) if isinstance(fonts, Dictionary) else None
-            elif str(operator) == "TJ":
+            instruction = self.operations[position]
+            operator = str(instruction.operator)
+            if operator == "Tf" and isinstance(fonts, Dictionary):
+                font = fonts.get(instruction.operands[0])
+            elif operator == "Tf":
+                font = None
+            elif operator == "TJ":
                 shown, shown_font = position, font
         if shown is None:
             return {}
-        items = list(self.operations[shown][0][0])
+        items = list(self.operations[shown].operands[0])
         strings = [i for i, item in enumerate(items) if isinstance(item, String)]
         width = 2 if shown_font is not None and shown_font.get("/Subtype") == Name.Type0 else 1
         if not strings or shown_font is None:

@@ -6,14 +6,14 @@ import hashlib
 import logging
 import os
 import re
-import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from io import BytesIO
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from .errors import UsageError
 from .layout import words_to_keep_whole
@@ -23,10 +23,6 @@ log = logging.getLogger(__name__)
 DEFAULT_PDF_VARIANT = "pdf/ua-1"
 #: Paged-media rules for the PDF only (CSS GCPM), kept out of the standard-CSS HTML edition.
 PAGED_STYLESHEET = "css/paged.css"
-#: The fontconfig configuration WeasyPrint lays out with: no font folder at all, so the
-#: only fonts are the document's @font-face files. An edition then looks the same on every
-#: machine, and a character the shipped fonts lack can never borrow a machine font.
-FONTCONFIG = '<?xml version="1.0"?>\n<fontconfig><cachedir>{cache}</cachedir></fontconfig>\n'
 
 
 @dataclass(frozen=True)
@@ -73,6 +69,16 @@ class LaidOut:
     #: Whether the document has text in a right-to-left script.
     right_to_left: bool = False
 
+    @property
+    def page_count(self) -> int:
+        return len(self.rendered.pages)
+
+    def font_names(self) -> list[str]:
+        """The PDF names (``/BaseFont``) of the fonts the written PDF embeds, once
+        :meth:`pdf` has written it."""
+        return sorted(font.name.decode("latin-1").lstrip("/")
+                      for font in self.rendered.fonts.values())
+
     @cached_property
     def ladders(self) -> set[str]:
         """The words that make a ladder of hyphenated lines, or that a page break cuts
@@ -116,13 +122,15 @@ def lay_out(html: str, assets: Path, variant: str, identifier: str) -> LaidOut:
     from weasyprint import CSS, HTML
 
     from .fetcher import ProjectFetcher  # WeasyPrint is loaded only when a PDF is made
+    from .hyphenation import use_kept_dictionaries
 
+    use_kept_dictionaries()
     chosen = pdf_variant(variant)
     fetcher = ProjectFetcher(assets)
-    fonts = isolated_font_configuration(html)
+    paged = assets / PAGED_STYLESHEET
+    fonts = _font_configuration(html, assets, paged)
     document = HTML(string=html, base_url=assets.as_uri() + "/", url_fetcher=fetcher,
                     media_type="print")
-    paged = assets / PAGED_STYLESHEET
     stylesheets = [CSS(url=paged.as_uri(), url_fetcher=fetcher, media_type="print",
                        font_config=fonts)] if paged.is_file() else []
     options = {"stylesheets": stylesheets, "pdf_variant": chosen.weasyprint_variant,
@@ -134,28 +142,66 @@ def lay_out(html: str, assets: Path, variant: str, identifier: str) -> LaidOut:
                    RIGHT_TO_LEFT_SCRIPTS.search(html) is not None)
 
 
-def isolated_font_configuration(html: str) -> Any:
-    """A WeasyPrint FontConfiguration that knows no machine font, only the ``@font-face``
-    fonts of the document. Fontconfig reads ``FONTCONFIG_FILE`` when the configuration is
-    made, so it is pointed, for that moment, at one without any font folder."""
-    from weasyprint.text.fonts import FontConfiguration
+#: An ``@font-face`` rule of a stylesheet (a data: URI has no brace).
+FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
+#: Font configurations kept for reuse by :func:`shared_fonts`, by the process that made
+#: them and by the faces they hold; None outside such a block.
+_kept: dict[tuple[int, str], Any] | None = None
+_keeping = threading.Lock()
 
-    if "@font-face" not in html:  # with no font at all, Pango cannot lay out text
-        raise UsageError("the document declares no @font-face: editions are laid out with "
-                         "the project's fonts only")
-    with tempfile.TemporaryDirectory(prefix="mgi-report-fonts-") as work:
-        config = Path(work) / "fonts.conf"
-        config.write_text(FONTCONFIG.format(cache=escape(str(Path(work) / "cache"))),
-                          encoding="utf-8")
-        saved = os.environ.get("FONTCONFIG_FILE")
-        os.environ["FONTCONFIG_FILE"] = str(config)
-        try:
-            return FontConfiguration()
-        finally:
-            if saved is None:
-                del os.environ["FONTCONFIG_FILE"]
-            else:
-                os.environ["FONTCONFIG_FILE"] = saved
+
+@contextmanager
+def shared_fonts() -> Iterator[None]:
+    """Within the block, the layouts of one process whose documents declare the same
+    faces share one font configuration: WeasyPrint decodes and indexes each face once, and
+    Pango keeps what it learnt of them, instead of doing both again for every edition and
+    every layout pass (the PDF is the same, byte for byte). Their files are removed when
+    the block ends; a worker process calls :func:`release_fonts` before it ends."""
+    global _kept
+    with _keeping:
+        outer = _kept
+        if outer is None:
+            _kept = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            release_fonts()
+            with _keeping:
+                _kept = None
+
+
+def release_fonts() -> None:
+    """Remove the files of the font configurations this process kept. Those a forked
+    process inherited are its parent's: they are forgotten, not removed."""
+    with _keeping:
+        kept = dict(_kept or {})
+        if _kept is not None:
+            _kept.clear()
+    for (process, _), fonts in kept.items():
+        if process == os.getpid():
+            fonts.close()
+
+
+def _font_configuration(html: str, assets: Path, paged: Path) -> Any:
+    """The font configuration to lay ``html`` out with: a new one, or inside
+    :func:`shared_fonts` the one kept for the same faces (the ``@font-face`` rules of the
+    document and of the paged stylesheet, with the folder their URLs are relative to)."""
+    from .layoutfonts import isolated_font_configuration
+
+    if _kept is None:
+        return isolated_font_configuration(html)
+    digest = hashlib.sha256(f"{assets.resolve()}\0".encode())
+    for rule in FONT_FACE.findall(html):
+        digest.update(rule.encode("utf-8") + b"\0")
+    if paged.is_file():
+        digest.update(paged.read_bytes())
+    key = (os.getpid(), digest.hexdigest())
+    with _keeping:
+        fonts = _kept.get(key)
+        if fonts is None:
+            fonts = _kept[key] = isolated_font_configuration(html)
+    return fonts
 
 
 def html_file(html: str, assets: Path, variant: str, identifier: str) -> bytes:
