@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -158,6 +159,31 @@ def test_weasyprint_is_handed_fonts_it_need_not_decode(project: Path, tmp_path: 
     result = build(project, tmp_path / "out", reports=["profile"], locales=["en"],
                    formats=["pdf"], jobs=1)
     assert result.outputs[0].pages and decoded == []
+
+
+def test_the_pdf_layout_reads_the_fonts_from_templates_and_the_html_edition_embeds_them(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Embedded, the faces are a megabyte of base64 that WeasyPrint would parse and decode
+    for every edition; the layout's page is the HTML edition's with the fonts linked."""
+    from mgi_report.write import LaidOut, lay_out
+
+    laid_out: list[str] = []
+
+    def recorded(html: str, assets: Path, variant: str, identifier: str) -> LaidOut:
+        laid_out.append(html)
+        return lay_out(html, assets, variant, identifier)
+
+    monkeypatch.setattr(sys.modules["mgi_report.build"], "lay_out", recorded)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    build(project, tmp_path / "out", reports=["profile"], locales=["en"], jobs=1)
+    faces = sorted(p.name for p in (project / "templates/fonts").glob("*.woff2"))
+    assert laid_out and "data:font" not in laid_out[-1]
+    assert sorted(set(re.findall(r'url\("fonts/([^"]+)"\)', laid_out[-1]))) == faces
+    page = (tmp_path / "out/kaz/profile.en.html").read_text(encoding="utf-8")
+    assert "data:font/woff2;base64," in page and "url(\"fonts/" not in page
+    linked = re.sub(r'url\("fonts/[^"]+"\)', "", laid_out[-1])
+    embedded = re.sub(r'url\("data:font/[^"]+"\)', "", page)
+    assert len(linked) == pytest.approx(len(embedded), rel=0.05)
 
 
 def test_decoded_fonts_are_kept_in_the_user_cache_and_a_damaged_entry_is_not_used(

@@ -66,3 +66,31 @@ def test_a_build_leaves_no_font_files_in_the_temporary_folder(tmp_path: Path,
     assert done.returncode == 0, done.stderr
     assert len(list((tmp_path / "out/kaz").glob("profile.*.pdf"))) == 3
     assert sorted(p.name for p in temporary.iterdir()) == []
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build freezes what exists before it (so the collection after each edition skips
+    it) and unfreezes it at the end, unless the caller had frozen objects itself."""
+    import gc
+
+    builder = sys.modules["mgi_report.build"]
+    make_edition = builder._make_edition
+    frozen_while_making: list[int] = []
+
+    def recorded(*args: object) -> object:
+        frozen_while_making.append(gc.get_freeze_count())
+        return make_edition(*args)
+
+    monkeypatch.setattr(builder, "_make_edition", recorded)
+    project = copy_project(tmp_path / "project")
+    edition = {"reports": ["profile"], "locales": ["en"], "formats": ["html"], "force": True}
+    build(project, tmp_path / "out", **edition)  # type: ignore[arg-type]
+    assert gc.get_freeze_count() == 0 and frozen_while_making[0] > 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        build(project, tmp_path / "out", **edition)  # type: ignore[arg-type]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,26 @@ def test_a_shard_records_its_share_and_the_merged_folder_none(
                         str(shard_folders["2of2"]), str(shard_folders["1of2"]))
     assert status == 0
     assert "shard" not in json.loads((merged / "manifest.json").read_text("utf-8"))
+
+
+def test_the_readme_ci_matrix_builds_every_share_keeps_the_user_cache_and_merges() -> None:
+    import yaml
+
+    from mgi_report.usercache import user_cache
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = next(part.split("```", 1)[0] for part in readme.split("```yaml\n")[1:]
+                 if "manifest merge" in part.split("```", 1)[0])
+    jobs = yaml.safe_load(textwrap.dedent(block))["jobs"]
+    shares = jobs["shard"]["strategy"]["matrix"]["shard"]
+    steps = jobs["shard"]["steps"]
+    build_step = next(step["run"] for step in steps if "make build" in step.get("run", ""))
+    assert shares == list(range(1, len(shares) + 1))
+    assert f"--shard ${{{{ matrix.shard }}}}/{len(shares)}" in build_step
+    cache = next(step["with"] for step in steps if step.get("uses", "").startswith(
+        "actions/cache@"))
+    assert "XDG_CACHE_HOME" in os.environ or \
+        user_cache("x").parent == Path.home() / ".cache/mgi-report"
+    assert cache["path"] == "~/.cache/mgi-report" and "matrix.shard" in cache["key"]
+    assert cache["key"].startswith(cache["restore-keys"])
+    assert "manifest merge" in jobs["merge"]["steps"][-1]["run"]

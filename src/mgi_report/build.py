@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -344,9 +345,12 @@ class _Work:
     mark_fallback: bool
 
     def make(self, index: int) -> tuple[int, list[tuple[OutputRecord, bytes]], float]:
+        """One edition's files; the reference cycles its layout left (box trees) are
+        collected once it is done, so a process's memory stays that of one edition."""
         started = time.perf_counter()
         files = _make_edition(self.project, self.paths, self.fonts, self.editions[index],
                               list(self.formats), self.variant, self.mark_fallback)
+        gc.collect()
         return index, files, time.perf_counter() - started
 
 
@@ -369,14 +373,29 @@ def _make_all(work: _Work, indexes: list[int], jobs: int,
               finished: Callable[[int, list[tuple[OutputRecord, bytes]], float], None]) -> None:
     """Make the editions, in ``jobs`` forked worker processes when there is more than one
     to make (each edition's bytes do not depend on where it is made); files are written,
-    and progress told, in the parent, as each edition is done."""
+    and progress told, in the parent, as each edition is done. What the process holds
+    before (the project, the libraries) outlives the build, so it is frozen out of the
+    garbage collections that follow each edition, and forked workers share its memory
+    pages instead of copying them (unless the caller froze objects of its own)."""
+    if "pdf" in work.formats and indexes:
+        import weasyprint  # noqa: F401  (loaded once, before the forks, not by every worker)
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
+    try:
+        _make_each(work, indexes, jobs, finished)
+    finally:
+        if freezing:
+            gc.unfreeze()
+
+
+def _make_each(work: _Work, indexes: list[int], jobs: int,
+               finished: Callable[[int, list[tuple[OutputRecord, bytes]], float], None]) -> None:
     global _WORK
     if jobs <= 1 or len(indexes) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for index in indexes:
             finished(*work.make(index))
         return
-    if "pdf" in work.formats:
-        import weasyprint  # noqa: F401  (loaded once, before the forks, not by every worker)
     _WORK = work
     context = multiprocessing.get_context("fork")
     workers: list[tuple[ProcessPoolExecutor, int]] = []
@@ -479,8 +498,8 @@ def _make_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, ed
     for fmt in formats:
         pages = None
         if fmt == "pdf":
-            data, pages, embedded = _lay_out(project, paths, fonts, edition, html,
-                                             mark_fallback, variant, identity)
+            data, pages, embedded = _lay_out(project, paths, edition, mark_fallback,
+                                             variant, identity)
             if foreign := foreign_fonts(embedded, fonts):
                 raise InputError([Problem(f"{spec.name}.pdf", 0, "", "set in a font the "
                                           f"project does not ship: {', '.join(foreign)} (a "
@@ -505,13 +524,17 @@ def _render(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition:
     """The edition's HTML, once every character a reader will see is in the shipped fonts
     (the wording was checked at its source; this catches what Babel's locale data adds)."""
     spec = edition.spec
-    site_index = posixpath.relpath(INDEX, posixpath.dirname(output_path(spec, "html")))
-    rendered = render(paths, edition, RenderOptions(alternates(project, spec), mark_fallback,
-                                                    site_index))
+    rendered = render(paths, edition, _render_options(project, spec, mark_fallback))
     if missing := fonts.missing(as_read(rendered.html)):
         raise InputError([Problem(f"{spec.name}.html", 0, "", "text from locale data (a date, "
                                   "a number): " + coverage_message(missing))])
     return rendered
+
+
+def _render_options(project: Project, spec: EditionSpec, mark_fallback: bool,
+                    linked_assets: bool = False) -> RenderOptions:
+    site_index = posixpath.relpath(INDEX, posixpath.dirname(output_path(spec, "html")))
+    return RenderOptions(alternates(project, spec), mark_fallback, site_index, linked_assets)
 
 
 def alternates(project: Project, spec: EditionSpec | None) -> tuple[Alternate, ...]:
@@ -546,19 +569,20 @@ def _refuse_outdated(project: Project, editions: list[Edition]) -> None:
         raise InputError(problems)
 
 
-def _lay_out(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition: Edition,
-             html: str, mark_fallback: bool, variant: str,
-             identity: str) -> tuple[bytes, int, list[str]]:
-    """The edition's PDF, its page count and the fonts it embeds. It is laid out again,
-    with the words that make a ladder of hyphenated lines kept whole, until there is none
-    (a few passes at most); only the last layout is written. The words the last layout kept
-    whole are remembered by ``identity``, and a build of the same inputs lays out once with
-    them. The HTML edition is not affected: browsers break lines their own way."""
+def _lay_out(project: Project, paths: ProjectPaths, edition: Edition, mark_fallback: bool,
+             variant: str, identity: str) -> tuple[bytes, int, list[str]]:
+    """The edition's PDF, its page count and the fonts it embeds. Its HTML is the HTML
+    edition's (whose characters were checked) with the fonts linked, not embedded; it is
+    laid out again, with the words that make a ladder of hyphenated lines kept whole, until
+    there is none (a few passes at most), and only the last layout is written. The words
+    the last layout kept whole are remembered by ``identity``, and a build of the same
+    inputs lays out once with them. The HTML edition is not affected: browsers break lines
+    their own way."""
     remembered = remembered_words(identity)
     kept = remembered or frozenset()
+    options = _render_options(project, edition.spec, mark_fallback, linked_assets=True)
     for attempt in range(1, LAYOUT_PASSES + 1):
-        if kept:
-            html = _render(project, paths, fonts, keep_whole(edition, kept), mark_fallback).html
+        html = render(paths, keep_whole(edition, kept) if kept else edition, options).html
         with _failing_as(edition.spec, "pdf"):
             pages = lay_out(html, paths.templates, variant, identity)
             if remembered is not None or attempt == LAYOUT_PASSES or \

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from babel.dates import format_skeleton
@@ -79,6 +80,10 @@ class RenderOptions:
     mark_fallback: bool = False
     #: The site's index, relative to the edition (None: the edition is not in a site).
     site_index: str | None = None
+    #: Stylesheets' ``url()`` assets (fonts) as paths under templates/, not embedded: for
+    #: the PDF layout, which reads them from there (embedded, WeasyPrint would parse and
+    #: decode a megabyte of base64 for every edition).
+    linked_assets: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,8 @@ def render(paths: ProjectPaths, edition: Edition,
     loader = ProjectLoader(paths)
     options = options or RenderOptions()
     wording = InterfaceWording(paths, edition.chain or (edition.spec.locale,))
-    env = environment(paths, edition.spec.locale, typesettings(edition), loader, wording)
+    env = environment(paths, edition.spec.locale, typesettings(edition), loader, wording,
+                      linked_assets=options.linked_assets)
     with template_errors(paths, ENTRY_TEMPLATE):
         template = env.get_template(ENTRY_TEMPLATE)
         values = context(edition, options)
@@ -265,7 +271,8 @@ def _compiled_templates() -> jinja2.BytecodeCache | None:
 def environment(paths: ProjectPaths, locale: str,
                 typesetting: Callable[[str], Typesetting] | None = None,
                 loader: ProjectLoader | None = None,
-                wording: InterfaceWording | None = None) -> jinja2.Environment:
+                wording: InterfaceWording | None = None, *,
+                linked_assets: bool = False) -> jinja2.Environment:
     """Jinja for ``locale``; interface wording looked up along ``wording``'s chain (by
     default the locale's catalog alone)."""
     env = jinja2.Environment(
@@ -296,7 +303,7 @@ def environment(paths: ProjectPaths, locale: str,
                                                 break_on_hyphens=True),
     )
     env.globals.update(
-        stylesheet=lambda name: Markup(inline_stylesheet(paths, name)),
+        stylesheet=lambda name: Markup(inline_stylesheet(paths, name, linked_assets)),
         script=lambda name: Markup(inline_script(paths, name)),
         wheel=wheel,
     )
@@ -483,8 +490,10 @@ def _template_text(paths: ProjectPaths, name: str, kind: str) -> str:
             from exc
 
 
-def inline_stylesheet(paths: ProjectPaths, name: str) -> str:
-    """A stylesheet from templates/ with its ``url()`` assets embedded as data: URIs."""
+def inline_stylesheet(paths: ProjectPaths, name: str, linked_assets: bool = False) -> str:
+    """A stylesheet from templates/ with its ``url()`` assets embedded as data: URIs, or
+    (``linked_assets``) as their paths under templates/, which a page whose base is that
+    folder loads."""
     path = (paths.templates / name).resolve()
     css = _template_text(paths, name, "stylesheet")
 
@@ -498,6 +507,9 @@ def inline_stylesheet(paths: ProjectPaths, name: str) -> str:
             refused.append(Problem(paths.display(path), line, "url()",
                                    f"asset {url!r} is not a file under templates/"))
             return match.group(0)
+        if linked_assets:
+            under = asset.resolve().relative_to(paths.templates.resolve()).as_posix()
+            return f'url("{quote(under)}")'
         mime = mimetypes.guess_type(asset.name)[0] or _FONT_TYPES.get(asset.suffix,
                                                                      "application/octet-stream")
         data = base64.b64encode(paths.read(asset)).decode("ascii")
