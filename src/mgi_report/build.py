@@ -140,8 +140,9 @@ def check_project(root: Path | str, *, strict: bool = False) -> Project:
     """Everything a build would refuse before layout, found without writing anything: the
     content, every locale's interface catalog (syntax, language, placeholders), the fonts,
     and every edition rendered to HTML; ``strict``, what a strict build refuses too."""
-    project, fonts = _checked(Path(root), strict)
+    project, checked_fonts = _checked(Path(root), strict)
     paths = ProjectPaths(project.root)
+    fonts = checked_fonts or shipped_fonts(paths)
     editions = [merge(project, spec) for spec in select(project)]
     if strict:
         _refuse_outdated(project, editions)
@@ -150,7 +151,10 @@ def check_project(root: Path | str, *, strict: bool = False) -> Project:
     return project
 
 
-def _checked(root: Path, strict: bool = False) -> tuple[Project, ShippedFonts]:
+def _checked(root: Path, strict: bool = False) -> tuple[Project, ShippedFonts | None]:
+    """The project, once the catalogs and every piece of wording passed their checks, and
+    the shipped fonts those checks read (None when they passed before, unchanged: who
+    renders reads the fonts then)."""
     raw = load_raw(root)
     project = validate(raw)
     if not strict:  # a strict run refuses them, with everything else it refuses
@@ -159,7 +163,7 @@ def _checked(root: Path, strict: bool = False) -> tuple[Project, ShippedFonts]:
     paths = ProjectPaths(project.root)
     passed = _checked_before(paths, project)
     if passed.is_file():
-        return project, shipped_fonts(paths)
+        return project, None
     problems: list[Problem] = []
     catalogs = []
     for locale in project.locales:
@@ -268,7 +272,7 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     """
     root, out = Path(root).resolve(), Path(out)
     refuse_project_output(root, out)
-    project, fonts = _checked(root, strict)
+    project, checked_fonts = _checked(root, strict)
     specs = [spec for spec in select(project, countries, reports, locales)
              if shard is None or in_shard(spec, *shard)]
     chosen_formats = _choose("format", formats, list(FORMATS))
@@ -280,8 +284,6 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     records: dict[int, list[OutputRecord]] = {}
     done: dict[int, Progress] = {}
     options = _hashed_options(variant, mark_fallback)
-    work = _Work(project, paths, fonts, tuple(editions), tuple(chosen_formats), variant,
-                 mark_fallback)
 
     def finished(index: int, files: list[tuple[OutputRecord, bytes]], seconds: float) -> None:
         for record, data in files:
@@ -307,8 +309,11 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
                 finished(index, [], 0.0)
             else:
                 to_make.append(index)
-        with shared_fonts():
-            _make_all(work, to_make, jobs or os.cpu_count() or 1, finished)
+        if to_make:
+            work = _Work(project, paths, checked_fonts or shipped_fonts(paths),
+                         tuple(editions), tuple(chosen_formats), variant, mark_fallback)
+            with shared_fonts():
+                _make_all(work, to_make, jobs or os.cpu_count() or 1, finished)
         made = tuple(record for index in sorted(records) for record in records[index])
         pages = publish_site(project, paths, staging, site_url or project.structure.site_url,
                              records_after(staging.path, made))
@@ -332,6 +337,10 @@ def merge_portfolio(root: Path | str, out: Path | str, shards: Sequence[Path | s
                         f"mgi-report {__version__}", finish)
 
 
+#: The process that made an edition last (a forked worker starts with its parent's value).
+_MADE_IN: int | None = None
+
+
 @dataclass(frozen=True)
 class _Work:
     """What every edition of one build is made with (a worker process inherits it)."""
@@ -345,12 +354,16 @@ class _Work:
     mark_fallback: bool
 
     def make(self, index: int) -> tuple[int, list[tuple[OutputRecord, bytes]], float]:
-        """One edition's files; the reference cycles its layout left (box trees) are
-        collected once it is done, so a process's memory stays that of one edition."""
+        """One edition's files. The reference cycles the layout of the edition this
+        process made before left (box trees) are collected first, so its memory stays that
+        of one edition (a process that makes one edition does not pay for it)."""
+        global _MADE_IN
         started = time.perf_counter()
+        if os.getpid() == _MADE_IN:
+            gc.collect()
+        _MADE_IN = os.getpid()
         files = _make_edition(self.project, self.paths, self.fonts, self.editions[index],
                               list(self.formats), self.variant, self.mark_fallback)
-        gc.collect()
         return index, files, time.perf_counter() - started
 
 
