@@ -161,20 +161,27 @@ def test_weasyprint_is_handed_fonts_it_need_not_decode(project: Path, tmp_path: 
     assert result.outputs[0].pages and decoded == []
 
 
-def test_the_pdf_layout_reads_the_fonts_from_templates_and_the_html_edition_embeds_them(
-        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Embedded, the faces are a megabyte of base64 that WeasyPrint would parse and decode
-    for every edition; the layout's page is the HTML edition's with the fonts linked."""
+@pytest.fixture
+def laid_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every page the builds of a test hand to the layout engine, in order (with a user
+    cache of the test's own)."""
     from mgi_report.write import LaidOut, lay_out
 
-    laid_out: list[str] = []
+    pages: list[str] = []
 
     def recorded(html: str, assets: Path, variant: str, identifier: str) -> LaidOut:
-        laid_out.append(html)
+        pages.append(html)
         return lay_out(html, assets, variant, identifier)
 
     monkeypatch.setattr(sys.modules["mgi_report.build"], "lay_out", recorded)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return pages
+
+
+def test_the_pdf_layout_reads_the_fonts_from_templates_and_the_html_edition_embeds_them(
+        project: Path, tmp_path: Path, laid_out: list[str]) -> None:
+    """Embedded, the faces are a megabyte of base64 that WeasyPrint would parse and decode
+    for every edition; the layout's page is the HTML edition's with the fonts linked."""
     build(project, tmp_path / "out", reports=["profile"], locales=["en"], jobs=1)
     faces = sorted(p.name for p in (project / "templates/fonts").glob("*.woff2"))
     assert laid_out and "data:font" not in laid_out[-1]
@@ -206,17 +213,8 @@ def test_decoded_fonts_are_kept_in_the_user_cache_and_a_damaged_entry_is_not_use
 
 
 def test_a_second_build_of_the_same_inputs_lays_out_once_with_the_words_kept_whole_before(
-        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mgi_report.write import LaidOut, lay_out
-
-    layouts: list[str] = []
-
-    def counted(html: str, assets: Path, variant: str, identifier: str) -> LaidOut:
-        layouts.append(html)
-        return lay_out(html, assets, variant, identifier)
-
-    monkeypatch.setattr(sys.modules["mgi_report.build"], "lay_out", counted)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        project: Path, tmp_path: Path, laid_out: list[str]) -> None:
+    layouts = laid_out
     edition = {"reports": ["profile"], "locales": ["de"], "formats": ["pdf"], "jobs": 1}
     build(project, tmp_path / "searched", **edition)  # type: ignore[arg-type]
     assert len(layouts) >= 2, "the German profile no longer has a ladder to break"
