@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conftest import copy_project
+from conftest import ROOT, copy_project
 from mgi_report.build import BuildResult, build, load_project, select
 from mgi_report.merge import merge
 
@@ -359,3 +359,30 @@ def test_a_hyphenation_dictionary_is_parsed_once_per_machine_and_breaks_words_as
     monkeypatch.setattr(pyphen, "hdcache", {})
     use_kept_dictionaries()
     assert [pyphen.Pyphen(lang="de_DE").inserted(word) for word in words] == expected
+
+
+def test_a_first_build_works_out_the_faces_characters_in_parallel_processes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mgi_report import fonts
+    from mgi_report.paths import ProjectPaths
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    fonts._coverage.cache_clear()
+    decoded_by = tmp_path / "decoded-by"
+    decode = fonts._decoded_coverage
+
+    def recorded(data: bytes) -> frozenset[int] | str:
+        with decoded_by.open("a", encoding="utf-8") as record:
+            record.write(f"{os.getpid()}\n")
+        return decode(data)
+
+    monkeypatch.setattr(fonts, "_decoded_coverage", recorded)
+    shipped = fonts.shipped_fonts(ProjectPaths(ROOT))
+    workers = decoded_by.read_text(encoding="utf-8").split()
+    files = len({p.read_bytes() for p in (ROOT / "templates/fonts").glob("*.woff2")})
+    assert len(workers) == files and str(os.getpid()) not in workers
+    assert len(set(workers)) <= 2  # one process per core
+    assert len(list((tmp_path / "cache").glob("mgi-report/font-coverage-*/*.json"))) == files
+    assert len(shipped.faces) >= files and all(face.coverage for face in shipped.faces)
+    fonts._coverage.cache_clear()
