@@ -94,3 +94,23 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_layouts_share_a_font_configuration_until_the_last_sharing_block_ends(
+        tmp_path: Path) -> None:
+    """Blocks may overlap (builds in threads of one process): the faces' files stay until
+    the last one ends, and a layout outside any block gets a configuration of its own."""
+    from mgi_report import write
+
+    html = '<style>@font-face { font-family: "X"; src: url(x.woff2) }</style>'
+    paged = tmp_path / "paged.css"
+    with write.shared_fonts():
+        with write.shared_fonts():
+            kept = write._font_configuration(html, tmp_path, paged)
+            folder = tmp_path / "faces"
+            folder.mkdir()
+            kept._folder = folder  # as WeasyPrint sets it when it writes the first face
+        assert write._font_configuration(html, tmp_path, paged) is kept
+        assert folder.is_dir()
+    assert not folder.exists()
+    assert write._font_configuration(html, tmp_path, paged) is not kept

@@ -37,7 +37,6 @@ from .manifest import (
     records_after,
     sha256,
     update_manifest,
-    update_site_records,
 )
 from .merge import merge
 from .model import Edition, EditionSpec, Project, bcp47
@@ -328,10 +327,10 @@ def merge_portfolio(root: Path | str, out: Path | str, shards: Sequence[Path | s
     root = Path(root).resolve()
     project = load_project(root)
 
-    def finish(staging: Staging) -> None:
-        update_site_records(staging.path, publish_site(
-            project, ProjectPaths(root), staging, site_url or project.structure.site_url,
-            previous_records(staging.path).values()))
+    def finish(staging: Staging,
+               records: list[OutputRecord]) -> Mapping[str, Mapping[str, str]]:
+        return publish_site(project, ProjectPaths(root), staging,
+                            site_url or project.structure.site_url, records)
 
     return merge_shards(Path(out), [Path(shard) for shard in shards],
                         f"mgi-report {__version__}", finish)

@@ -160,13 +160,6 @@ def site_records(out: Path) -> dict[str, dict[str, str]]:
         if isinstance(site, dict) else {}
 
 
-def update_site_records(out: Path, site: Mapping[str, Mapping[str, str]]) -> Path:
-    """Record the site's pages as they are now."""
-    document = read_manifest(out)
-    return _write(out, {**document, "site": {path: dict(entry) for path, entry in
-                                             sorted(site.items())}})
-
-
 def _write(out: Path, document: Mapping[str, Any]) -> Path:
     text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     path = out / MANIFEST
@@ -174,14 +167,20 @@ def _write(out: Path, document: Mapping[str, Any]) -> Path:
     return path
 
 
+#: What a merge adds to the whole, given the staged folder and the records its manifest
+#: will hold: the site's pages, returned for the manifest.
+SiteMaker = Callable[["Staging", list["OutputRecord"]], Mapping[str, Mapping[str, str]]]
+
+
 def merge_shards(out: Path, shards: Iterable[Path], generator: str,
-                 finish: Callable[[Staging], None] | None = None) -> list[OutputRecord]:
+                 finish: SiteMaker | None = None) -> list[OutputRecord]:
     """Gather the builds of a portfolio's shards (each a build folder with its manifest)
     into ``out``, as one transaction: every file each manifest lists is read once, checked
     against its recorded SHA-256 and staged, and one manifest lists them all. Two shards
     that made the same file differently, a file missing or changed, or a manifest of another
     version of mgi-report leave ``out`` as it was. ``finish`` adds what the whole needs
-    (the site's index) to the staged folder before it is swapped in."""
+    (the site's index) to the staged folder before it is swapped in; the manifest is
+    written once, with its pages."""
     from .errors import InputError
     from .publish import transaction
 
@@ -218,7 +217,7 @@ def merge_shards(out: Path, shards: Iterable[Path], generator: str,
                     staging.write(path, data)
         if problems:
             raise InputError(problems)
-        update_manifest(staging.path, (record for record, _ in found.values()), generator)
-        if finish is not None:
-            finish(staging)
+        merged = [record for record, _ in found.values()]
+        pages = finish(staging, records_after(staging.path, merged)) if finish else None
+        update_manifest(staging.path, merged, generator, site=pages)
     return [record for _, (record, _) in sorted(found.items())]

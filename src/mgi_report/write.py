@@ -145,8 +145,10 @@ def lay_out(html: str, assets: Path, variant: str, identifier: str) -> LaidOut:
 #: An ``@font-face`` rule of a stylesheet (a data: URI has no brace).
 FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
 #: Font configurations kept for reuse by :func:`shared_fonts`, by the process that made
-#: them and by the faces they hold; None outside such a block.
-_kept: dict[tuple[int, str], Any] | None = None
+#: them and by the faces they hold, and how many such blocks are open (a forked process
+#: inherits its parent's count).
+_kept: dict[tuple[int, str], Any] = {}
+_sharing = 0
 _keeping = threading.Lock()
 
 
@@ -156,31 +158,35 @@ def shared_fonts() -> Iterator[None]:
     faces share one font configuration: WeasyPrint decodes and indexes each face once, and
     Pango keeps what it learnt of them, instead of doing both again for every edition and
     every layout pass (the PDF is the same, byte for byte). Their files are removed when
-    the block ends; a worker process calls :func:`release_fonts` before it ends."""
-    global _kept
+    the last such block of the process ends (blocks may overlap, in threads); a worker
+    process calls :func:`release_fonts` before it ends."""
+    global _sharing
     with _keeping:
-        outer = _kept
-        if outer is None:
-            _kept = {}
+        _sharing += 1
     try:
         yield
     finally:
-        if outer is None:
-            release_fonts()
-            with _keeping:
-                _kept = None
+        with _keeping:
+            _sharing -= 1
+            kept = _forget_kept() if _sharing == 0 else []
+        for fonts in kept:
+            fonts.close()
 
 
 def release_fonts() -> None:
-    """Remove the files of the font configurations this process kept. Those a forked
-    process inherited are its parent's: they are forgotten, not removed."""
+    """Remove the files of the font configurations this process kept."""
     with _keeping:
-        kept = dict(_kept or {})
-        if _kept is not None:
-            _kept.clear()
-    for (process, _), fonts in kept.items():
-        if process == os.getpid():
-            fonts.close()
+        kept = _forget_kept()
+    for fonts in kept:
+        fonts.close()
+
+
+def _forget_kept() -> list[Any]:
+    """The kept configurations this process made, taken out of the keeping; those a forked
+    process inherited are its parent's, forgotten but not to be closed here."""
+    mine = [fonts for (process, _), fonts in _kept.items() if process == os.getpid()]
+    _kept.clear()
+    return mine
 
 
 def _font_configuration(html: str, assets: Path, paged: Path) -> Any:
@@ -189,8 +195,6 @@ def _font_configuration(html: str, assets: Path, paged: Path) -> Any:
     document and of the paged stylesheet, with the folder their URLs are relative to)."""
     from .layoutfonts import isolated_font_configuration
 
-    if _kept is None:
-        return isolated_font_configuration(html)
     digest = hashlib.sha256(f"{assets.resolve()}\0".encode())
     for rule in FONT_FACE.findall(html):
         digest.update(rule.encode("utf-8") + b"\0")
@@ -198,6 +202,8 @@ def _font_configuration(html: str, assets: Path, paged: Path) -> Any:
         digest.update(paged.read_bytes())
     key = (os.getpid(), digest.hexdigest())
     with _keeping:
+        if not _sharing:
+            return isolated_font_configuration(html)
         fonts = _kept.get(key)
         if fonts is None:
             fonts = _kept[key] = isolated_font_configuration(html)
