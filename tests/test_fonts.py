@@ -46,6 +46,29 @@ def test_a_missing_font_file_is_bad_input_naming_the_font_face(
     assert not (project_copy / "out").exists()
 
 
+@pytest.mark.parametrize("cores", [1, 2])
+def test_every_font_problem_is_reported_however_many_cores_the_machine_has(
+        project_copy: Path, monkeypatch: pytest.MonkeyPatch, cores: int) -> None:
+    """A first build works the faces out in parallel where it can: a font it cannot read
+    does not hide the other problems."""
+    import os
+
+    from mgi_report.errors import InputError
+
+    big = project_copy / "templates/fonts/NotoSans-Bold.woff2"
+    big.write_bytes(big.read_bytes() + bytes(17 * 2**20))
+    css = project_copy / "templates/css/report.css"
+    css.write_text(css.read_text(encoding="utf-8").replace(
+        "NotoSans-Italic.woff2", "Missing.woff2"), encoding="utf-8")
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    with pytest.raises(InputError) as raised:
+        shipped_fonts(ProjectPaths(project_copy))
+    found = [str(problem) for problem in raised.value.problems]
+    assert len(found) == 2, found
+    assert any("Missing.woff2" in line for line in found), found
+    assert any(line.startswith("templates/fonts/NotoSans-Bold.woff2:") for line in found)
+
+
 @pytest.mark.parametrize("damage", [b"", b"wOF2garbage" * 10, b"\0" * 5000])
 def test_a_corrupt_font_file_is_bad_input_naming_the_font(
         project_copy: Path, capsys: pytest.CaptureFixture[str], damage: bytes) -> None:

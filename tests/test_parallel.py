@@ -96,14 +96,17 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(
         gc.unfreeze()
 
 
-def test_layouts_share_a_font_configuration_until_the_last_sharing_block_ends(
+def test_layouts_share_a_font_configuration_until_the_sharing_block_ends(
         tmp_path: Path) -> None:
-    """Blocks may overlap (builds in threads of one process): the faces' files stay until
-    the last one ends, and a layout outside any block gets a configuration of its own."""
+    """Nested blocks keep the faces' files until the outermost ends; a layout outside any
+    block, or in another thread, gets a configuration of its own."""
+    import threading
+
     from mgi_report import write
 
     html = '<style>@font-face { font-family: "X"; src: url(x.woff2) }</style>'
     paged = tmp_path / "paged.css"
+    other: list[object] = []
     with write.shared_fonts():
         with write.shared_fonts():
             kept = write._font_configuration(html, tmp_path, paged)
@@ -111,6 +114,42 @@ def test_layouts_share_a_font_configuration_until_the_last_sharing_block_ends(
             folder.mkdir()
             kept._folder = folder  # as WeasyPrint sets it when it writes the first face
         assert write._font_configuration(html, tmp_path, paged) is kept
+        thread = threading.Thread(
+            target=lambda: other.append(write._font_configuration(html, tmp_path, paged)))
+        thread.start()
+        thread.join()
+        assert other and other[0] is not kept
         assert folder.is_dir()
     assert not folder.exists()
     assert write._font_configuration(html, tmp_path, paged) is not kept
+
+
+def _release_in_a_forked_worker() -> None:
+    import gc
+
+    from mgi_report import write
+
+    write.release_fonts()
+    gc.collect()
+
+
+def test_a_forked_worker_releasing_its_fonts_leaves_its_parents_files(tmp_path: Path) -> None:
+    """A worker inherits the configurations its parent kept; letting go of them must not
+    remove the parent's files (WeasyPrint removes a configuration's folder when it is
+    collected)."""
+    import multiprocessing
+
+    from mgi_report import write
+
+    html = '<style>@font-face { font-family: "X"; src: url(x.woff2) }</style>'
+    folder = tmp_path / "faces"
+    folder.mkdir()
+    with write.shared_fonts():
+        write._font_configuration(html, tmp_path, tmp_path / "paged.css")._folder = folder
+        worker = multiprocessing.get_context("fork").Process(target=_release_in_a_forked_worker)
+        worker.start()
+        worker.join()
+        assert worker.exitcode == 0 and folder.is_dir()
+        assert write._font_configuration(html, tmp_path, tmp_path / "paged.css")._folder == \
+            folder
+    assert not folder.exists()

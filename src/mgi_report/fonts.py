@@ -13,8 +13,9 @@ import html
 import multiprocessing
 import os
 import re
+import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -146,11 +147,11 @@ def shipped_fonts(paths: ProjectPaths,
                                         "found: the edition would be set in a machine font"))
             else:
                 declared.append((font, family))
-    _work_out_coverage(paths, [font for font, _ in declared])
+    worked_out = _work_out_coverage(paths, [font for font, _ in declared])
     faces: list[Face] = []
     for font, family in declared:
         try:
-            faces.append(_face(paths, font, family))
+            faces.append(_face(paths, font, family, worked_out))
         except InputError as error:
             problems.extend(error.problems)
     problems.extend(_faces_in_templates(files))
@@ -268,32 +269,41 @@ def _strings(tokens: Iterable[Any]) -> Iterator[str]:
             yield " "
 
 
-def _work_out_coverage(paths: ProjectPaths, fonts: Sequence[Path]) -> None:
-    """Decode and measure at once, in forked processes (one per core), the faces whose
-    characters the user cache does not hold yet: on a machine's first build each face takes
-    a fifth to a half of a second, one after another. Each process keeps what it finds in
-    the user cache, where :func:`_face` then reads it (and works it out itself if the cache
-    could not be written)."""
+def _work_out_coverage(paths: ProjectPaths,
+                       fonts: Sequence[Path]) -> dict[str, frozenset[int] | str]:
+    """The coverage (by font digest) of the faces the user cache does not know yet, worked
+    out at once in forked processes, one per core: on a machine's first build each face
+    takes a fifth to a half of a second, one after another. Each process also keeps what it
+    finds in the user cache. Nothing is forked in a process with other threads running (a
+    fork copies only the calling thread, and a lock another one held stays locked), nor
+    for fewer than two faces; a file that cannot be read is left to :func:`_face` to
+    report."""
     cores = os.cpu_count() or 1
-    if cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return
+    if cores < 2 or threading.active_count() > 1 or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        return {}
     unknown = {}
     for font in fonts:
-        data = paths.read(font)
+        try:
+            data = paths.read(font)
+        except (InputError, OSError):
+            continue
         digest = hashlib.sha256(data).hexdigest()
         if _stored_coverage(digest) is None:
             unknown[digest] = data
     if len(unknown) < 2:
-        return
+        return {}
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(min(cores, len(unknown)), mp_context=context) as pool:
-        list(pool.map(_coverage, unknown, unknown.values()))
+        return dict(zip(unknown, pool.map(_coverage, unknown, unknown.values()), strict=True))
 
 
-def _face(paths: ProjectPaths, font: Path, family: str) -> Face:
+def _face(paths: ProjectPaths, font: Path, family: str,
+          worked_out: Mapping[str, frozenset[int] | str]) -> Face:
     where = paths.display(font)
     data = paths.read(font)
-    coverage = _coverage(hashlib.sha256(data).hexdigest(), data)
+    digest = hashlib.sha256(data).hexdigest()
+    coverage = worked_out.get(digest) or _coverage(digest, data)
     if isinstance(coverage, str):
         raise InputError([Problem(where, 0, "", coverage)])
     return Face(family, where, coverage)

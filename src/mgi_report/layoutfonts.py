@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -17,6 +18,8 @@ from .errors import UsageError
 #: only fonts are the document's @font-face files. An edition then looks the same on every
 #: machine, and a character the shipped fonts lack can never borrow a machine font.
 FONTCONFIG = '<?xml version="1.0"?>\n<fontconfig><cachedir>{cache}</cachedir></fontconfig>\n'
+#: FONTCONFIG_FILE is the process's: one configuration is made at a time.
+_configuring = threading.Lock()
 
 
 class FontFiles(FontConfiguration):  # type: ignore[misc]
@@ -30,6 +33,11 @@ class FontFiles(FontConfiguration):  # type: ignore[misc]
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
 
+    def disown(self) -> None:
+        """Forget the folder without removing it: it is another process's (a forked
+        process inherits its parent's configurations)."""
+        self._folder = None
+
 
 def isolated_font_configuration(html: str) -> FontFiles:
     """A WeasyPrint FontConfiguration that knows no machine font, only the ``@font-face``
@@ -38,7 +46,7 @@ def isolated_font_configuration(html: str) -> FontFiles:
     if "@font-face" not in html:  # with no font at all, Pango cannot lay out text
         raise UsageError("the document declares no @font-face: editions are laid out with "
                          "the project's fonts only")
-    with tempfile.TemporaryDirectory(prefix="mgi-report-fonts-") as work:
+    with _configuring, tempfile.TemporaryDirectory(prefix="mgi-report-fonts-") as work:
         config = Path(work) / "fonts.conf"
         config.write_text(FONTCONFIG.format(cache=escape(str(Path(work) / "cache"))),
                           encoding="utf-8")

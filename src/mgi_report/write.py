@@ -144,49 +144,53 @@ def lay_out(html: str, assets: Path, variant: str, identifier: str) -> LaidOut:
 
 #: An ``@font-face`` rule of a stylesheet (a data: URI has no brace).
 FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
-#: Font configurations kept for reuse by :func:`shared_fonts`, by the process that made
-#: them and by the faces they hold, and how many such blocks are open (a forked process
-#: inherits its parent's count).
-_kept: dict[tuple[int, str], Any] = {}
-_sharing = 0
+#: Font configurations kept for reuse by :func:`shared_fonts`, by the process and thread
+#: that made them and the faces they hold (a forked process inherits its parent's).
+_kept: dict[tuple[int, int, str], Any] = {}
 _keeping = threading.Lock()
+#: How many :func:`shared_fonts` blocks the current thread is in (a forked process's
+#: thread inherits the count of the thread that forked it).
+_sharing = threading.local()
 
 
 @contextmanager
 def shared_fonts() -> Iterator[None]:
-    """Within the block, the layouts of one process whose documents declare the same
+    """Within the block, the layouts the thread makes whose documents declare the same
     faces share one font configuration: WeasyPrint decodes and indexes each face once, and
     Pango keeps what it learnt of them, instead of doing both again for every edition and
-    every layout pass (the PDF is the same, byte for byte). Their files are removed when
-    the last such block of the process ends (blocks may overlap, in threads); a worker
-    process calls :func:`release_fonts` before it ends."""
-    global _sharing
-    with _keeping:
-        _sharing += 1
+    every layout pass (the PDF is the same, byte for byte). Each thread has its own (a
+    configuration is not shared across threads), and their files are removed when the
+    thread's outermost block ends; a worker process forked inside a block keeps the
+    block's sharing and calls :func:`release_fonts` before it ends."""
+    _sharing.depth = getattr(_sharing, "depth", 0) + 1
     try:
         yield
     finally:
-        with _keeping:
-            _sharing -= 1
-            kept = _forget_kept() if _sharing == 0 else []
-        for fonts in kept:
-            fonts.close()
+        _sharing.depth -= 1
+        if not _sharing.depth:
+            for fonts in _take_kept(threading.get_ident()):
+                fonts.close()
 
 
 def release_fonts() -> None:
     """Remove the files of the font configurations this process kept."""
-    with _keeping:
-        kept = _forget_kept()
-    for fonts in kept:
+    for fonts in _take_kept():
         fonts.close()
 
 
-def _forget_kept() -> list[Any]:
-    """The kept configurations this process made, taken out of the keeping; those a forked
-    process inherited are its parent's, forgotten but not to be closed here."""
-    mine = [fonts for (process, _), fonts in _kept.items() if process == os.getpid()]
-    _kept.clear()
-    return mine
+def _take_kept(thread: int | None = None) -> list[Any]:
+    """The configurations this process kept (those of ``thread`` only, if given), taken
+    out of the keeping. Those a forked process inherited are its parent's: they are
+    forgotten, and disowned so that collecting them here removes nothing of the parent's."""
+    taken = []
+    with _keeping:
+        for key in list(_kept):
+            process, owner, _ = key
+            if process != os.getpid():
+                _kept.pop(key).disown()
+            elif thread is None or owner == thread:
+                taken.append(_kept.pop(key))
+    return taken
 
 
 def _font_configuration(html: str, assets: Path, paged: Path) -> Any:
@@ -200,10 +204,10 @@ def _font_configuration(html: str, assets: Path, paged: Path) -> Any:
         digest.update(rule.encode("utf-8") + b"\0")
     if paged.is_file():
         digest.update(paged.read_bytes())
-    key = (os.getpid(), digest.hexdigest())
+    key = (os.getpid(), threading.get_ident(), digest.hexdigest())
+    if not getattr(_sharing, "depth", 0):
+        return isolated_font_configuration(html)
     with _keeping:
-        if not _sharing:
-            return isolated_font_configuration(html)
         fonts = _kept.get(key)
         if fonts is None:
             fonts = _kept[key] = isolated_font_configuration(html)
