@@ -92,6 +92,21 @@ def copy_project(target: Path) -> Path:
 
 
 @pytest.fixture
+def manifest_writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files the manifest module writes during a test, in order."""
+    from mgi_report.publish import write_atomic
+
+    written: list[str] = []
+
+    def counted(path: Path, data: bytes) -> None:
+        written.append(path.name)
+        write_atomic(path, data)
+
+    monkeypatch.setattr("mgi_report.manifest.write_atomic", counted)
+    return written
+
+
+@pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 

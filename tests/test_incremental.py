@@ -309,19 +309,10 @@ def test_templates_are_compiled_once_and_again_when_their_source_changes(
 
 
 def test_a_build_writes_its_manifest_once_with_the_site_pages_in_it(
-        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mgi_report.publish import write_atomic as write
-
-    written: list[str] = []
-
-    def counted(path: Path, data: bytes) -> None:
-        written.append(path.name)
-        write(path, data)
-
-    monkeypatch.setattr("mgi_report.manifest.write_atomic", counted)
+        project: Path, tmp_path: Path, manifest_writes: list[str]) -> None:
     out = tmp_path / "out"
     build(project, out, formats=["html"], reports=["profile"], locales=["en", "de"], jobs=1)
-    assert written == ["manifest.json"]
+    assert manifest_writes == ["manifest.json"]
     recorded = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert "index.html" in recorded["site"]
     assert {entry["path"] for entry in recorded["outputs"]} == {

@@ -115,20 +115,11 @@ def test_a_shard_records_its_share_and_the_merged_folder_none(
 
 def test_a_merge_writes_its_manifest_once_with_the_site_pages_in_it(
         shard_folders: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from mgi_report.publish import write_atomic as write
-
-    written: list[str] = []
-
-    def counted(path: Path, data: bytes) -> None:
-        written.append(path.name)
-        write(path, data)
-
-    monkeypatch.setattr("mgi_report.manifest.write_atomic", counted)
+        manifest_writes: list[str]) -> None:
     merged = tmp_path / "merged"
     status, _ = run_cli(capsys, "manifest", "merge", "--out", str(merged),
                         str(shard_folders["1of2"]), str(shard_folders["2of2"]))
-    assert status == 0 and written == ["manifest.json"]
+    assert status == 0 and manifest_writes == ["manifest.json"]
     recorded = json.loads((merged / "manifest.json").read_text("utf-8"))
     assert "index.html" in recorded["site"]
     index = (merged / "index.html").read_text(encoding="utf-8")
