@@ -147,13 +147,22 @@ def shipped_fonts(paths: ProjectPaths,
                                         "found: the edition would be set in a machine font"))
             else:
                 declared.append((font, family))
-    worked_out = _work_out_coverage(paths, [font for font, _ in declared])
-    faces: list[Face] = []
+    files_read: list[tuple[Path, str, bytes]] = []
     for font, family in declared:
         try:
-            faces.append(_face(paths, font, family, worked_out))
+            files_read.append((font, family, paths.read(font)))
         except InputError as error:
             problems.extend(error.problems)
+    digests = [hashlib.sha256(data).hexdigest() for _, _, data in files_read]
+    worked_out = _work_out_coverage(dict(zip(digests, (data for _, _, data in files_read),
+                                             strict=True)))
+    faces: list[Face] = []
+    for (font, family, data), digest in zip(files_read, digests, strict=True):
+        coverage = worked_out[digest] if digest in worked_out else _coverage(digest, data)
+        if isinstance(coverage, str):
+            problems.append(Problem(paths.display(font), 0, "", coverage))
+        else:
+            faces.append(Face(family, paths.display(font), coverage))
     problems.extend(_faces_in_templates(files))
     problems.extend(_unshipped_families(files, {face.family for face in faces}))
     if not faces and not problems:
@@ -269,44 +278,24 @@ def _strings(tokens: Iterable[Any]) -> Iterator[str]:
             yield " "
 
 
-def _work_out_coverage(paths: ProjectPaths,
-                       fonts: Sequence[Path]) -> dict[str, frozenset[int] | str]:
-    """The coverage (by font digest) of the faces the user cache does not know yet, worked
-    out at once in forked processes, one per core: on a machine's first build each face
-    takes a fifth to a half of a second, one after another. Each process also keeps what it
-    finds in the user cache. Nothing is forked in a process with other threads running (a
-    fork copies only the calling thread, and a lock another one held stays locked), nor
-    for fewer than two faces; a file that cannot be read is left to :func:`_face` to
-    report."""
+def _work_out_coverage(fonts: Mapping[str, bytes]) -> dict[str, frozenset[int] | str]:
+    """The coverage of the fonts (by digest) the user cache does not know yet, worked out
+    at once in forked processes, one per core: on a machine's first build each face takes a
+    fifth to a half of a second, one after another. Each process also keeps what it finds
+    in the user cache. Nothing is forked in a process with other threads running (a fork
+    copies only the calling thread, and a lock another one held stays locked), nor for
+    fewer than two faces."""
     cores = os.cpu_count() or 1
     if cores < 2 or threading.active_count() > 1 or \
             "fork" not in multiprocessing.get_all_start_methods():
         return {}
-    unknown = {}
-    for font in fonts:
-        try:
-            data = paths.read(font)
-        except (InputError, OSError):
-            continue
-        digest = hashlib.sha256(data).hexdigest()
-        if _stored_coverage(digest) is None:
-            unknown[digest] = data
+    unknown = {digest: data for digest, data in fonts.items()
+               if _stored_coverage(digest) is None}
     if len(unknown) < 2:
         return {}
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(min(cores, len(unknown)), mp_context=context) as pool:
         return dict(zip(unknown, pool.map(_coverage, unknown, unknown.values()), strict=True))
-
-
-def _face(paths: ProjectPaths, font: Path, family: str,
-          worked_out: Mapping[str, frozenset[int] | str]) -> Face:
-    where = paths.display(font)
-    data = paths.read(font)
-    digest = hashlib.sha256(data).hexdigest()
-    coverage = worked_out.get(digest) or _coverage(digest, data)
-    if isinstance(coverage, str):
-        raise InputError([Problem(where, 0, "", coverage)])
-    return Face(family, where, coverage)
 
 
 def characters_of(data: bytes) -> frozenset[int]:

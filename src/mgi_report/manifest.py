@@ -67,7 +67,7 @@ def previous_records(out: Path) -> dict[str, OutputRecord]:
 def records_after(out: Path, records: Iterable[OutputRecord]) -> list[OutputRecord]:
     """The records the folder's manifest holds once ``records`` are written to it: theirs,
     and those of the other files still there."""
-    return list(_records(_outputs(out, records)).values())
+    return list(_records(_outputs(read_manifest(out), out, records)).values())
 
 
 def _records(outputs: Iterable[Any]) -> dict[str, OutputRecord]:
@@ -97,17 +97,21 @@ def update_manifest(out: Path, records: Iterable[OutputRecord], generator: str,
     previous = read_manifest(out)
     pages = previous.get("site", {}) if site is None else \
         {path: dict(entry) for path, entry in sorted(site.items())}
-    document: dict[str, Any] = {"generator": generator, "outputs": _outputs(out, records),
+    document: dict[str, Any] = {"generator": generator,
+                                "outputs": _outputs(previous, out, records),
                                 "site": pages}
     if shard is not None:
         document["shard"] = {"index": shard[0], "count": shard[1]}
     return _write(out, document)
 
 
-def _outputs(out: Path, records: Iterable[OutputRecord]) -> list[Any]:
+def _outputs(manifest: Mapping[str, Any], out: Path,
+             records: Iterable[OutputRecord]) -> list[Any]:
+    """The entries of ``manifest`` (the folder's, as read) once ``records`` replace theirs,
+    those of files no longer in ``out`` left out."""
     fresh = {r.path: asdict(r) for r in records}
     kept = {
-        entry["path"]: entry for entry in read_manifest(out)["outputs"]
+        entry["path"]: entry for entry in manifest["outputs"]
         if isinstance(entry, dict) and isinstance(entry.get("path"), str)
         and entry["path"] not in fresh and (out / entry["path"]).is_file()
     }

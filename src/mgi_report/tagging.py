@@ -623,10 +623,9 @@ class Stream:
         for position in range(run.begin, run.end):
             instruction = self.operations[position]
             operator = str(instruction.operator)
-            if operator == "Tf" and isinstance(fonts, Dictionary):
-                font = fonts.get(instruction.operands[0])
-            elif operator == "Tf":
-                font = None
+            if operator == "Tf":
+                font = fonts.get(instruction.operands[0]) if isinstance(fonts, Dictionary) \
+                    else None
             elif operator == "TJ":
                 shown, shown_font = position, font
         if shown is None:

@@ -199,14 +199,14 @@ def _font_configuration(html: str, assets: Path, paged: Path) -> Any:
     document and of the paged stylesheet, with the folder their URLs are relative to)."""
     from .layoutfonts import isolated_font_configuration
 
+    if not getattr(_sharing, "depth", 0):
+        return isolated_font_configuration(html)
     digest = hashlib.sha256(f"{assets.resolve()}\0".encode())
     for rule in FONT_FACE.findall(html):
         digest.update(rule.encode("utf-8") + b"\0")
     if paged.is_file():
         digest.update(paged.read_bytes())
     key = (os.getpid(), threading.get_ident(), digest.hexdigest())
-    if not getattr(_sharing, "depth", 0):
-        return isolated_font_configuration(html)
     with _keeping:
         fonts = _kept.get(key)
         if fonts is None:
