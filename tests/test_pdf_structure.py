@@ -6,6 +6,7 @@ import re
 from io import BytesIO
 from typing import Any, cast
 
+import pikepdf
 import yaml
 from pypdf import PdfReader
 
@@ -136,6 +137,18 @@ def test_default_pdf_is_tagged_and_declares_pdf_ua_1(snapshot_en: BuiltEdition) 
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
     assert "<pdfuaid:part>1</pdfuaid:part>" in xmp or 'pdfuaid:part="1"' in xmp
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+
+
+def test_every_stream_but_the_xmp_packet_is_compressed_and_objects_are_in_streams(
+        snapshot_en: BuiltEdition, profile_en: BuiltEdition) -> None:
+    """WeasyPrint writes the tagged PDF uncompressed and the finish compresses it: nothing
+    may be left as WeasyPrint wrote it (the XMP packet stays readable, as PDF/A asks)."""
+    for edition in (snapshot_en, profile_en):
+        with pikepdf.open(BytesIO(edition.pdf)) as pdf:
+            streams = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream)]
+            assert [str(stream.get("/Type")) for stream in streams
+                    if "/Filter" not in stream] == ["/Metadata"]
+            assert any(stream.get("/Type") == "/ObjStm" for stream in streams)
 
 
 def test_conventions_table_lists_each_convention_with_its_ratification(

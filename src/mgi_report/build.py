@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .catalogs import catalog_path, read_catalog
+from .engine import load_engine
 from .errors import BuildError, InputError, Problem, UsageError
 from .fonts import (
     ShippedFonts,
@@ -390,7 +391,7 @@ def _make_all(work: _Work, indexes: list[int], jobs: int,
     garbage collections that follow each edition, and forked workers share its memory
     pages instead of copying them (unless the caller froze objects of its own)."""
     if "pdf" in work.formats and indexes:
-        import weasyprint  # noqa: F401  (loaded once, before the forks, not by every worker)
+        load_engine()  # once, before the forks, not by every worker
     freezing = gc.get_freeze_count() == 0
     if freezing:
         gc.freeze()

@@ -30,6 +30,7 @@ from typing import Any
 
 import tinycss2  # type: ignore[import-untyped]
 
+from .engine import load_engine
 from .fontfiles import as_sfnt
 from .fonts import characters_of, family_name
 from .usercache import read_blob, user_cache, write_blob
@@ -255,6 +256,7 @@ def _without_features(prelude: list[Any]) -> str:
 
 def _document(page: str) -> Any:
     """The page as WeasyPrint reads it for screen media (parsed once for every cascade)."""
+    load_engine()
     from weasyprint import HTML
 
     return HTML(string=page, media_type="screen")

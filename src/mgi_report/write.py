@@ -15,6 +15,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from .engine import load_engine
 from .errors import UsageError
 from .layout import words_to_keep_whole
 
@@ -93,7 +94,9 @@ class LaidOut:
         from .tagging import finish, recording  # pikepdf, only when a PDF is made
 
         with recording(self.document.etree_element) as record:
-            self.rendered.write_pdf(buffer, **self.options)
+            # qpdf compresses every stream and makes the object streams when the finish
+            # saves: streams WeasyPrint compressed would be inflated and compressed again.
+            self.rendered.write_pdf(buffer, **{**self.options, "uncompressed_pdf": True})
         return finish(buffer.getvalue(), record)
 
 
@@ -119,6 +122,7 @@ def untagged_finish(data: bytes, right_to_left: bool) -> bytes:
 
 def lay_out(html: str, assets: Path, variant: str, identifier: str) -> LaidOut:
     """``html`` in pages, as :func:`html_to_pdf` lays it out."""
+    load_engine()
     from weasyprint import CSS, HTML
 
     from .fetcher import ProjectFetcher  # WeasyPrint is loaded only when a PDF is made
