@@ -2,7 +2,8 @@
 of the English snapshot PDF (validation, layout, the hyphenation passes and the tagged-PDF
 finish included) both as a first build on the machine (an empty user cache: fonts decoded,
 hyphenation ladders searched) and with the user cache an earlier build left; bare
-WeasyPrint laying out the same HTML with the same paged stylesheet, and the HTML edition
+WeasyPrint laying out the same HTML with the same paged stylesheet (writing an untagged
+PDF, and a tagged PDF/UA-1 file as mgi-report does), and the HTML edition
 the revision issue #12 measured made (with its paged stylesheet: issue #12's "today's
 HTML"); and headless Chromium printing the same HTML. Each in a new process, alternating.
 
@@ -26,7 +27,7 @@ from timing import CLI, MEASURED_CLI, MEASURED_REVISION, measured_revision, proc
 
 ROOT = Path(__file__).resolve().parents[1]
 BARE = ("import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], "
-        "stylesheets=[weasyprint.CSS(filename=sys.argv[3])])")
+        "stylesheets=[weasyprint.CSS(filename=sys.argv[3])], pdf_variant=sys.argv[4] or None)")
 
 
 def main(runs: int) -> None:
@@ -48,7 +49,10 @@ def main(runs: int) -> None:
             "mgi-report build, empty user cache": build_pdf,
             "bare WeasyPrint, same HTML and CSS": [
                 sys.executable, "-c", BARE, str(html), str(Path(work) / "bare.pdf"),
-                str(ROOT / "templates/css/paged.css")],
+                str(ROOT / "templates/css/paged.css"), ""],
+            "bare WeasyPrint, same, tagged PDF/UA-1": [
+                sys.executable, "-c", BARE, str(html), str(Path(work) / "bare-ua.pdf"),
+                str(ROOT / "templates/css/paged.css"), "pdf/ua-1"],
         }
         if old:
             then = Path(work) / "then"
@@ -57,7 +61,7 @@ def main(runs: int) -> None:
                            check=True, env={**os.environ, "PYTHONPATH": str(old / "src")})
             commands[f"bare WeasyPrint, {MEASURED_REVISION}'s HTML"] = [
                 sys.executable, "-c", BARE, str(then / "kaz/snapshot.en.html"),
-                str(Path(work) / "bare-then.pdf"), str(old / "templates/css/paged.css")]
+                str(Path(work) / "bare-then.pdf"), str(old / "templates/css/paged.css"), ""]
         if chromium:
             commands["headless Chromium printing the HTML"] = [
                 chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",

@@ -113,15 +113,19 @@ def run_cli_process(*args: str, cache: Path, code: str = CLI) -> subprocess.Comp
                           env=environment, check=False)
 
 
-def test_a_rebuild_with_nothing_to_do_never_loads_the_pdf_or_translation_libraries(
+def test_a_rebuild_with_nothing_to_do_never_loads_the_pdf_template_or_catalog_libraries(
         project: Path, tmp_path: Path) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache"
-    build(project, out, reports=["profile"], locales=["en"])
-    heavy = ("weasyprint", "pikepdf", "pypdf", "lxml", "ruamel.yaml")
+    edition = ("--report", "profile", "--locale", "en")
+    first = run_cli_process("build", "--root", str(project), "--out", str(out), *edition,
+                            cache=cache)
+    assert first.returncode == 0, first.stderr
+    heavy = ("weasyprint", "pikepdf", "pypdf", "lxml", "ruamel.yaml", "jinja2",
+             "babel.messages", "babel.dates", "ssl")
     probe = ("import sys; from mgi_report.cli import main; status = main(); "
              f"print([name for name in {heavy!r} if name in sys.modules]); sys.exit(status)")
-    done = run_cli_process("build", "--root", str(project), "--out", str(out),
-                           "--report", "profile", "--locale", "en", cache=cache, code=probe)
+    done = run_cli_process("build", "--root", str(project), "--out", str(out), *edition,
+                           cache=cache, code=probe)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]" and "[1/1] kaz/profile.en  unchanged" in done.stderr
 
@@ -234,7 +238,7 @@ def test_a_second_build_of_the_same_inputs_lays_out_once_with_the_words_kept_who
 
 def test_language_names_are_kept_in_the_user_cache_and_a_damaged_one_is_read_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mgi_report.interface import language_name
+    from mgi_report.languages import language_name
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert language_name("de") == "Deutsch"
@@ -251,6 +255,7 @@ def test_unchanged_wording_and_content_are_not_checked_again_and_a_changed_catal
     bytes (and the same mgi-report) is known to pass; one changed byte checks it again."""
     import jsonschema
 
+    from mgi_report import catalogs
     from mgi_report.errors import InputError
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -262,8 +267,8 @@ def test_unchanged_wording_and_content_are_not_checked_again_and_a_changed_catal
         raise AssertionError("checked again")
 
     with monkeypatch.context() as refusing:
-        for name in ("check_wording", "read_catalog"):
-            refusing.setattr(stages, name, checked_again)
+        refusing.setattr(stages, "check_wording", checked_again)
+        refusing.setattr(catalogs, "read_catalog", checked_again)
         refusing.setattr(jsonschema, "Draft202012Validator", checked_again)
         assert made(build(project, out, formats=["html"], reports=["profile"])) == set()
     catalog = project / "locale/de/LC_MESSAGES/messages.po"

@@ -14,9 +14,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .catalogs import catalog_path, read_catalog
 from .engine import load_engine
 from .errors import BuildError, InputError, Problem, UsageError
 from .fonts import (
@@ -27,7 +27,7 @@ from .fonts import (
     foreign_fonts,
     shipped_fonts,
 )
-from .interface import language_label
+from .languages import Alternate, language_label
 from .layout import LAYOUT_PASSES, keep_whole, remember_words, remembered_words
 from .load import load_raw
 from .manifest import (
@@ -41,9 +41,14 @@ from .manifest import (
 )
 from .merge import merge
 from .model import Edition, EditionSpec, Project, bcp47
-from .paths import ProjectPaths, hash_files, refuse_project_output
+from .paths import (
+    TEMPLATE_SUFFIX,
+    ProjectPaths,
+    catalog_path,
+    hash_files,
+    refuse_project_output,
+)
 from .publish import Staging, transaction
-from .render import TEMPLATE_SUFFIX, Alternate, Rendered, RenderOptions, render
 from .site import INDEX, publish_site
 from .usercache import code_digest, user_cache, write_record
 from .validate import validate
@@ -55,6 +60,9 @@ from .write import (
     release_fonts,
     shared_fonts,
 )
+
+if TYPE_CHECKING:  # Jinja, Babel's catalogs: loaded only when something is rendered
+    from .render import Rendered, RenderOptions
 
 log = logging.getLogger("mgi_report")
 
@@ -164,6 +172,8 @@ def _checked(root: Path, strict: bool = False) -> tuple[Project, ShippedFonts | 
     passed = _checked_before(paths, project)
     if passed.is_file():
         return project, None
+    from .catalogs import read_catalog
+
     problems: list[Problem] = []
     catalogs = []
     for locale in project.locales:
@@ -536,6 +546,8 @@ def _render(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition:
             mark_fallback: bool) -> Rendered:
     """The edition's HTML, once every character a reader will see is in the shipped fonts
     (the wording was checked at its source; this catches what Babel's locale data adds)."""
+    from .render import render
+
     spec = edition.spec
     rendered = render(paths, edition, _render_options(project, spec, mark_fallback))
     if missing := fonts.missing(as_read(rendered.html)):
@@ -546,13 +558,15 @@ def _render(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition:
 
 def _render_options(project: Project, spec: EditionSpec, mark_fallback: bool,
                     linked_assets: bool = False) -> RenderOptions:
+    from .render import RenderOptions
+
     site_index = posixpath.relpath(INDEX, posixpath.dirname(output_path(spec, "html")))
     return RenderOptions(alternates(project, spec), mark_fallback, site_index, linked_assets)
 
 
 def alternates(project: Project, spec: EditionSpec | None) -> tuple[Alternate, ...]:
     """The same report in every locale of the project, named in its own language
-    (:func:`~mgi_report.interface.language_label`)."""
+    (:func:`~mgi_report.languages.language_label`)."""
     report = spec.report if spec else ""
     return tuple(Alternate(locale, bcp47(locale), language_label(locale),
                            f"{report}.{locale}.html",
@@ -563,6 +577,8 @@ def alternates(project: Project, spec: EditionSpec | None) -> tuple[Alternate, .
 def _refuse_outdated(project: Project, editions: list[Edition]) -> None:
     """What a strict build refuses: outdated and stale translations, fuzzy interface
     messages."""
+    from .catalogs import read_catalog
+
     paths = ProjectPaths(project.root)
     built = {edition.spec.locale for edition in editions}
     problems = [problem for locale in built for problem in project.warnings.get(locale, ())]
@@ -591,6 +607,8 @@ def _lay_out(project: Project, paths: ProjectPaths, edition: Edition, mark_fallb
     the last layout kept whole are remembered by ``identity``, and a build of the same
     inputs lays out once with them. The HTML edition is not affected: browsers break lines
     their own way."""
+    from .render import render
+
     remembered = remembered_words(identity)
     kept = remembered or frozenset()
     options = _render_options(project, edition.spec, mark_fallback, linked_assets=True)

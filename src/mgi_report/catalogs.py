@@ -15,14 +15,8 @@ from babel.messages.mofile import write_mo
 from babel.support import Translations
 
 from .errors import InputError, Problem
-from .paths import ProjectPaths
+from .paths import DOMAIN, ProjectPaths, catalog_path
 from .pofile import header_line, placeholders, read_strict
-
-DOMAIN = "messages"
-
-
-def catalog_path(paths: ProjectPaths, locale: str) -> Path:
-    return paths.locale / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def read_catalog(paths: ProjectPaths, locale: str) -> Catalog:

@@ -29,7 +29,6 @@ from markupsafe import Markup, escape
 from .catalogs import read_catalog, translations
 from .model import bcp47
 from .paths import ProjectPaths
-from .usercache import read_record, user_cache, write_record
 
 #: Unicode noncharacters, "for internal use" (never in a page): open, close, end of a mark.
 OPEN, CLOSE, END = "\ufdd0", "\ufdd1", "\ufdd2"
@@ -204,22 +203,3 @@ def direction_attr(lang: str, page_lang: str) -> str:
     the text around it, in its own direction."""
     direction = text_direction(lang)
     return f' dir="{direction}"' if direction != text_direction(page_lang) else ""
-
-
-def language_label(locale: str) -> str:
-    """The locale's name in its own language, capitalized as a menu item or a list entry
-    starts ("Русский", not CLDR's "русский"; title case, so a script whose capitals are not
-    for titles, like Georgian, stays as it is)."""
-    display = language_name(locale)
-    return display[:1].title() + display[1:]
-
-
-def language_name(locale: str) -> str:
-    """The locale's name in its own language, as CLDR (through Babel) gives it; kept in the
-    user cache, since reading CLDR's data for it takes a tenth of a second per process."""
-    record = user_cache("language-names", "babel") / f"{locale}.json"
-    if isinstance(name := read_record(record), str):
-        return name
-    name = Locale.parse(locale).get_display_name(locale) or locale
-    write_record(record, name)
-    return name

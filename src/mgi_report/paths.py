@@ -15,6 +15,10 @@ from .errors import InputError, Problem
 
 #: The largest file read from a project (the largest today, a font, is about 200 KB).
 MAX_FILE_BYTES = 16 * 2**20
+#: Files under templates/ that Jinja reads (the rest are stylesheets, fonts, pictures).
+TEMPLATE_SUFFIX = ".j2"
+#: The gettext domain of the interface catalogs.
+DOMAIN = "messages"
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,10 @@ class ProjectPaths:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+
+def catalog_path(paths: ProjectPaths, locale: str) -> Path:
+    return paths.locale / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def hash_files(digest: Any, paths: ProjectPaths, files: Iterable[Path]) -> None:

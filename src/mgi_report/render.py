@@ -30,6 +30,7 @@ from .interface import (
     text_direction,
     without_marks,
 )
+from .languages import Alternate
 from .markup import Typesetting, address_breaks, inline, plain
 from .model import Edition, Text, bcp47
 from .paths import ProjectPaths
@@ -39,8 +40,6 @@ log = logging.getLogger(__name__)
 
 CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
 ENTRY_TEMPLATE = "report.html.j2"
-#: Files under templates/ that Jinja reads (the rest are stylesheets, fonts, pictures).
-TEMPLATE_SUFFIX = ".j2"
 
 
 @dataclass(frozen=True)
@@ -61,17 +60,6 @@ class ConventionRow:
     name: Text
     year: int
     ratified: int | None
-
-
-@dataclass(frozen=True)
-class Alternate:
-    """The same report in another language, for the language switcher."""
-
-    locale: str
-    lang: str
-    name: str
-    href: str
-    current: bool
 
 
 @dataclass(frozen=True)

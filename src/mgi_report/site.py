@@ -13,16 +13,19 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin
-from xml.sax.saxutils import escape, quoteattr
 
-from .interface import language_label
+from .languages import language_label
 from .manifest import OutputRecord, sha256, site_records
 from .merge import merge
 from .model import EditionSpec, Project, Text, bcp47
-from .paths import ProjectPaths, hash_files
+from .paths import ProjectPaths, catalog_path, hash_files
 from .publish import Staging
-from .render import Rendered, render_page
+
+if TYPE_CHECKING:  # Jinja: loaded only when the index is rendered
+    from .render import Rendered
 
 INDEX = "index.html"
 SITEMAP = "sitemap.xml"
@@ -120,6 +123,8 @@ def _listed(project: Project, spec: EditionSpec,
 
 def index_html(paths: ProjectPaths, listing: Portfolio) -> Rendered:
     """The index page, in the source locale's interface wording."""
+    from .render import render_page
+
     return render_page(paths, INDEX_TEMPLATE, listing.locale, {"portfolio": listing})
 
 
@@ -128,7 +133,6 @@ def index_inputs(paths: ProjectPaths, listing: Portfolio) -> str:
     catalog, every file under templates/ and mgi-report's version; a build that changes
     none of them neither renders nor writes the index."""
     from . import __version__
-    from .catalogs import catalog_path
 
     digest = hashlib.sha256(f"mgi-report {__version__}\0{listing!r}\0".encode())
     files = [catalog_path(paths, listing.locale),
@@ -148,8 +152,8 @@ def sitemap_xml(listing: Portfolio, site_url: str) -> bytes:
                  for edition in report.editions if edition.html]
         for _, address in pages:
             lines.append(f"<url><loc>{escape(address)}</loc>")
-            lines.extend(f'<xhtml:link rel="alternate" hreflang={quoteattr(lang)} '
-                         f"href={quoteattr(other)}/>" for lang, other in pages if len(pages) > 1)
+            lines.extend(f'<xhtml:link rel="alternate" hreflang="{escape(lang)}" '
+                         f'href="{escape(other)}"/>' for lang, other in pages if len(pages) > 1)
             lines.append("</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")

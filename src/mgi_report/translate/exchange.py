@@ -30,11 +30,10 @@ from babel.messages.pofile import normalize, write_po
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from ..catalogs import catalog_path
 from ..errors import InputError, Problem, UsageError
 from ..markup import link_problems, reference_problem
 from ..model import Project
-from ..paths import ProjectPaths, read_regular
+from ..paths import ProjectPaths, catalog_path, read_regular
 from ..pofile import MAX_PO_BYTES, header_line, message_key, read_strict
 from ..publish import Staging, transaction
 from ..validate import TRANSLATED_FROM, text_problem

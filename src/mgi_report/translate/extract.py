@@ -12,9 +12,9 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract
 from babel.messages.pofile import write_po
 from jinja2 import TemplateSyntaxError
 
-from ..catalogs import DOMAIN, catalog_path, read_catalog
+from ..catalogs import read_catalog
 from ..errors import Problem, TemplateError
-from ..paths import ProjectPaths
+from ..paths import DOMAIN, ProjectPaths, catalog_path
 from ..publish import transaction
 
 log = logging.getLogger(__name__)

@@ -13,9 +13,8 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
 
-from ..catalogs import catalog_path
 from ..errors import UsageError
-from ..paths import ProjectPaths
+from ..paths import ProjectPaths, catalog_path
 from ..publish import transaction
 from .extract import extract_template, serialize
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog, Message
 
-from ..catalogs import DOMAIN, catalog_path, read_catalog
+from ..catalogs import read_catalog
 from ..errors import UsageError
 from ..merge import content_state, stale_keys
 from ..model import Project
-from ..paths import ProjectPaths
+from ..paths import DOMAIN, ProjectPaths, catalog_path
 from ..pofile import read_strict
 from .scope import keys_in_scope
 from .scope import words as count_words
