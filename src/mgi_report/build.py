@@ -513,7 +513,8 @@ def _make_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, ed
                   mark_fallback: bool) -> list[tuple[OutputRecord, bytes]]:
     """Render one edition: its files' records and bytes."""
     spec = edition.spec
-    rendered = _render(project, paths, fonts, edition, mark_fallback)
+    rendered = _render(project, paths, fonts, edition, mark_fallback,
+                       linked_assets="html" not in formats)
     html = rendered.html
     identity = inputs_hash(project, _as_hashed(edition, mark_fallback),
                            _hashed_options(variant, mark_fallback), rendered.templates)
@@ -543,13 +544,16 @@ def _make_edition(project: Project, paths: ProjectPaths, fonts: ShippedFonts, ed
 
 
 def _render(project: Project, paths: ProjectPaths, fonts: ShippedFonts, edition: Edition,
-            mark_fallback: bool) -> Rendered:
+            mark_fallback: bool, linked_assets: bool = False) -> Rendered:
     """The edition's HTML, once every character a reader will see is in the shipped fonts
-    (the wording was checked at its source; this catches what Babel's locale data adds)."""
+    (the wording was checked at its source; this catches what Babel's locale data adds).
+    With ``linked_assets`` its fonts are linked, not embedded: the same text, checked
+    without a megabyte of base64 when no HTML edition is written."""
     from .render import render
 
     spec = edition.spec
-    rendered = render(paths, edition, _render_options(project, spec, mark_fallback))
+    rendered = render(paths, edition, _render_options(project, spec, mark_fallback,
+                                                      linked_assets))
     if missing := fonts.missing(as_read(rendered.html)):
         raise InputError([Problem(f"{spec.name}.html", 0, "", "text from locale data (a date, "
                                   "a number): " + coverage_message(missing))])
