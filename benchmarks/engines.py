@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import CLI, MEASURED_CLI, MEASURED_REVISION, measured_revision, process_seconds
+from timing import CLI, MEASURED_REVISION, measured_build, measured_revision, process_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 BARE = ("import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], "
@@ -56,9 +56,9 @@ def main(runs: int) -> None:
         }
         if old:
             then = Path(work) / "then"
-            subprocess.run([sys.executable, "-c", MEASURED_CLI, "build", "--root", str(old),
-                            "--out", str(then), "--format", "html", "--quiet", *edition],
-                           check=True, env={**os.environ, "PYTHONPATH": str(old / "src")})
+            command, environment = measured_build(old, then, "--format", "html", "--quiet",
+                                                  *edition)
+            subprocess.run(command, check=True, env=environment)
             commands[f"bare WeasyPrint, {MEASURED_REVISION}'s HTML"] = [
                 sys.executable, "-c", BARE, str(then / "kaz/snapshot.en.html"),
                 str(Path(work) / "bare-then.pdf"), str(old / "templates/css/paged.css"), ""]

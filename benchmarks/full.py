@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import CLI, MEASURED_CLI, MEASURED_REVISION, measured_revision, process_seconds
+from timing import CLI, MEASURED_REVISION, measured_build, measured_revision, process_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,9 +52,8 @@ def main(runs: int) -> None:
             if old:
                 builds[f"now, the editions {MEASURED_REVISION} has"] = (
                     [*now_build, "--locale", ",".join(locales_of(old))], kept)
-                builds[f"mgi-report build at {MEASURED_REVISION}"] = (
-                    [sys.executable, "-c", MEASURED_CLI, "build", "--root", str(old), "--out",
-                     str(work / "then")], {**os.environ, "PYTHONPATH": str(old / "src")})
+                builds[f"mgi-report build at {MEASURED_REVISION}"] = measured_build(
+                    old, work / "then")
             timings: dict[str, list[float]] = {label: [] for label in builds}
             chromium_times: list[float] = []
             for run in range(runs):

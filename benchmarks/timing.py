@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +38,13 @@ def process_seconds(command: list[str], env: dict[str, str] | None = None) -> fl
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, env=env)
     return time.perf_counter() - started
+
+
+def measured_build(old: Path, out: Path, *options: str) -> tuple[list[str], dict[str, str]]:
+    """The command, and its environment, that builds the checkout ``old`` of
+    :data:`MEASURED_REVISION` into ``out`` with that revision's own code."""
+    return ([sys.executable, "-c", MEASURED_CLI, "build", "--root", str(old), "--out", str(out),
+             *options], {**os.environ, "PYTHONPATH": str(old / "src")})
 
 
 @contextmanager
