@@ -1,27 +1,34 @@
-"""WeasyPrint, loaded without the library search that is half its import time.
+"""WeasyPrint, loaded without repeating the library search that is half its import time.
 
 WeasyPrint opens Pango, HarfBuzz and fontconfig through cffi, trying several names for each
 library. cffi hands every name it cannot open as given to ``ctypes.util.find_library``,
 which on Linux runs ``ldconfig -p`` and then gcc: 38 processes and about 0.2 s of a 0.45 s
-import, paid by every process that lays out. Each list of names WeasyPrint tries holds the
-library's soname, which the dynamic loader opens directly: on Linux the search is skipped
-while WeasyPrint loads, and the same libraries are opened by their sonames. Should one of
-them not open that way (a library only gcc knows the way to), WeasyPrint is loaded again
-with the search.
+import, paid by every process that lays out. The search's answers (name → library, or
+none) are kept in the user cache, keyed by what they depend on: the dynamic loader's cache
+(``/etc/ld.so.cache``, rewritten whenever a library is installed) and the paths the loader
+and gcc search. A later process is given the same answers without the search, so it opens
+exactly the libraries a search would open, optional ones (HarfBuzz's subsetter) included.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes.util
+import hashlib
 import importlib
-import io
+import os
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 
+from .usercache import read_record, user_cache, write_record
+
 ENGINE = "weasyprint"
+#: What ``find_library``'s answers on Linux depend on, besides the name.
+LOADER_CACHE = Path("/etc/ld.so.cache")
+SEARCH_PATHS = ("LD_LIBRARY_PATH", "LIBRARY_PATH")
 _loading = threading.Lock()
 
 
@@ -32,31 +39,49 @@ def load_engine() -> ModuleType:
     with _loading:
         if (engine := sys.modules.get(ENGINE)) is not None:
             return engine
-        if sys.platform.startswith("linux"):
-            try:
-                with _without_library_search(), contextlib.redirect_stdout(io.StringIO()):
-                    return importlib.import_module(ENGINE)
-            except OSError:
-                _forget(ENGINE)
-        return importlib.import_module(ENGINE)
+        if not sys.platform.startswith("linux"):
+            return importlib.import_module(ENGINE)
+        record = _answers_record()
+        kept = read_record(record)
+        answers = kept if _is_answers(kept) else {}
+        with _answered(answers) as asked:
+            engine = importlib.import_module(ENGINE)
+        if asked:
+            write_record(record, answers)
+        return engine
 
 
 @contextlib.contextmanager
-def _without_library_search() -> Iterator[None]:
+def _answered(answers: dict[str, str | None]) -> Iterator[list[str]]:
+    """While the block runs, ``find_library`` answers from ``answers`` and searches (adding
+    to them) only for a name they lack; yields the names searched for."""
     search = ctypes.util.find_library
-    ctypes.util.find_library = _not_searched
+    asked: list[str] = []
+
+    def find_library(name: str) -> str | None:
+        if name not in answers:
+            asked.append(name)
+            answers[name] = search(name)
+        return answers[name]
+
+    ctypes.util.find_library = find_library
     try:
-        yield
+        yield asked
     finally:
         ctypes.util.find_library = search
 
 
-def _not_searched(name: str) -> None:
-    return None
+def _answers_record() -> Path:
+    digest = hashlib.sha256(sys.platform.encode())
+    with contextlib.suppress(OSError):
+        status = LOADER_CACHE.stat()
+        digest.update(f"\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}".encode())
+    for name in SEARCH_PATHS:
+        digest.update(f"\0{name}={os.environ.get(name, '')}".encode())
+    return user_cache("library-search", "cffi", ENGINE) / f"{digest.hexdigest()}.json"
 
 
-def _forget(package: str) -> None:
-    """Drop what a failed import of ``package`` left, so that it is imported anew."""
-    for name in [name for name in sys.modules
-                 if name == package or name.startswith(package + ".")]:
-        del sys.modules[name]
+def _is_answers(record: object) -> bool:
+    return isinstance(record, dict) and all(
+        isinstance(name, str) and (found is None or isinstance(found, str))
+        for name, found in record.items())

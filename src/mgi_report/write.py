@@ -94,8 +94,9 @@ class LaidOut:
         from .tagging import finish, recording  # pikepdf, only when a PDF is made
 
         with recording(self.document.etree_element) as record:
-            # qpdf compresses every stream and makes the object streams when the finish
-            # saves: streams WeasyPrint compressed would be inflated and compressed again.
+            # The finish saves through qpdf, which compresses every stream (zlib level 6,
+            # where WeasyPrint's level 9 costs 0.1 s more) and packs the object streams
+            # WeasyPrint's would be unpacked from.
             self.rendered.write_pdf(buffer, **{**self.options, "uncompressed_pdf": True})
         return finish(buffer.getvalue(), record)
 
