@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,11 @@ from mgi_report.build import BuildResult
 from mgi_report.cli import main
 from mgi_report.inspect import PdfText, html_text, normalize, pdf_text
 
+#: The suite's own user cache (mgi_report reads the variable when it uses the cache): a
+#: test neither reads what earlier runs or the developer's builds left in ~/.cache (a stale
+#: entry could hide a fault) nor fills it. Tests that need a cache of their own set one.
+USER_CACHE = Path(tempfile.mkdtemp(prefix="mgi-report-tests-cache-"))
+os.environ["XDG_CACHE_HOME"] = str(USER_CACHE)
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "tests" / "reference"
 PROJECT_DIRS = ("content", "templates", "locale")
@@ -135,3 +142,7 @@ def without_project_scripts(html: str) -> str:
         code = inline_script(ProjectPaths(ROOT), f"js/{script.name}")
         html = html.replace(f"<script>\n{code}\n</script>", "")
     return html
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(USER_CACHE, ignore_errors=True)

@@ -76,3 +76,12 @@ def test_no_code_reaches_outside_the_repository() -> None:
 def test_packaging_metadata_uses_an_spdx_license() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert re.search(r'^license = "MIT"$', pyproject, re.MULTILINE)
+
+
+def test_the_suite_keeps_a_user_cache_of_its_own() -> None:
+    from conftest import USER_CACHE
+    from mgi_report.usercache import user_cache
+
+    kept = user_cache("anything")
+    assert kept.is_relative_to(USER_CACHE)
+    assert not kept.is_relative_to(Path.home() / ".cache")
