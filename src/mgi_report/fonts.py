@@ -279,23 +279,26 @@ def _strings(tokens: Iterable[Any]) -> Iterator[str]:
 
 
 def _work_out_coverage(fonts: Mapping[str, bytes]) -> dict[str, frozenset[int] | str]:
-    """The coverage of the fonts (by digest) the user cache does not know yet, worked out
-    at once in forked processes, one per core: on a machine's first build each face takes a
-    fifth to a half of a second, one after another. Each process also keeps what it finds
-    in the user cache. Nothing is forked in a process with other threads running (a fork
-    copies only the calling thread, and a lock another one held stays locked), nor for
-    fewer than two faces."""
+    """The coverage of the fonts (by digest): those the user cache knows as it has them,
+    the others worked out at once in forked processes, one per core (on a machine's first
+    build each face takes a fifth to a half of a second, one after another), each process
+    keeping what it finds in the user cache. Nothing is read or forked in a process with
+    other threads running (a fork copies only the calling thread, and a lock another one
+    held stays locked), nor forked for fewer than two faces: :func:`_coverage` gives the
+    faces left out."""
     cores = os.cpu_count() or 1
     if cores < 2 or threading.active_count() > 1 or \
             "fork" not in multiprocessing.get_all_start_methods():
         return {}
-    unknown = {digest: data for digest, data in fonts.items()
-               if _stored_coverage(digest) is None}
+    known = {digest: coverage for digest in fonts
+             if (coverage := _stored_coverage(digest)) is not None}
+    unknown = {digest: data for digest, data in fonts.items() if digest not in known}
     if len(unknown) < 2:
-        return {}
+        return known
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(min(cores, len(unknown)), mp_context=context) as pool:
-        return dict(zip(unknown, pool.map(_coverage, unknown, unknown.values()), strict=True))
+        known.update(zip(unknown, pool.map(_coverage, unknown, unknown.values()), strict=True))
+    return known
 
 
 def characters_of(data: bytes) -> frozenset[int]:
