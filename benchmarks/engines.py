@@ -23,7 +23,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import CLI, MEASURED_REVISION, measured_build, measured_revision, process_seconds
+from timing import (
+    CLI,
+    MEASURED_REVISION,
+    chromium_print,
+    measured_build,
+    measured_revision,
+    process_seconds,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BARE = ("import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], "
@@ -63,9 +70,8 @@ def main(runs: int) -> None:
                 sys.executable, "-c", BARE, str(then / "kaz/snapshot.en.html"),
                 str(Path(work) / "bare-then.pdf"), str(old / "templates/css/paged.css"), ""]
         if chromium:
-            commands["headless Chromium printing the HTML"] = [
-                chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                f"--print-to-pdf={Path(work) / 'chromium.pdf'}", html.as_uri()]
+            commands["headless Chromium printing the HTML"] = chromium_print(
+                chromium, html, Path(work) / "chromium.pdf", Path(work))
         timings: dict[str, list[float]] = {name: [] for name in commands}
         for run in range(runs):
             for name, command in commands.items():
@@ -76,6 +82,11 @@ def main(runs: int) -> None:
     for name, found in timings.items():
         median = statistics.median(found)
         print(f"{name:40} median {median:6.2f} s  ({median / baseline:.2f}x bare WeasyPrint)")
+    ours = statistics.median(timings["mgi-report build, user cache kept"])
+    print("mgi-report build (user cache kept) against each:")
+    for name, found in timings.items():
+        if not name.startswith("mgi-report"):
+            print(f"  {name:38} {ours / statistics.median(found):.2f}x its time")
     if not old:
         print(f"{MEASURED_REVISION}: not in this clone's history, not measured")
     if not chromium:

@@ -22,7 +22,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import CLI, MEASURED_REVISION, measured_build, measured_revision, process_seconds
+from timing import (
+    CLI,
+    MEASURED_REVISION,
+    chromium_print,
+    measured_build,
+    measured_revision,
+    process_seconds,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,9 +69,8 @@ def main(runs: int) -> None:
                     timings[label].append(process_seconds(command, env or empty))
                 if chromium:
                     chromium_times.append(statistics.median(process_seconds(
-                        [chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                         "--no-pdf-header-footer", f"--print-to-pdf={work / 'c.pdf'}",
-                         page.as_uri()]) for page in pages))
+                        chromium_print(chromium, page, work / "c.pdf", work))
+                        for page in pages))
             then_editions = len(list((work / "then").glob("*/*.pdf"))) if old else 0
     editions = len(pages)
     counts = {label: editions for label in timings}
@@ -78,6 +84,8 @@ def main(runs: int) -> None:
         median = statistics.median(found)
         print(f"{label:36} median {median:6.2f} s  {median / counts[label]:5.2f} s per edition "
               f"({counts[label]})")
+    first = statistics.median(timings["now, empty user cache"])
+    print(f"empty user cache / user cache kept: {first / now:.2f}x")
     if old:
         then = statistics.median(timings[f"mgi-report build at {MEASURED_REVISION}"])
         same = statistics.median(timings[f"now, the editions {MEASURED_REVISION} has"])

@@ -1,7 +1,9 @@
 """A portfolio of N countries, each a clone of Kazakhstan in every report and locale of the
 project (its facts, its wording and translations, and their translation state), built from
 scratch with `mgi-report build` (validation included, `--jobs` the machine's cores) for
-N = 1, 8 and 32, each in a new process.
+N = 1, 8 and 32, each in a new process. Each N has a user cache of its own, a copy of one
+that a web-only build of the project filled first (the faces decoded and measured, as on
+any machine that has built before): no PDF of any N finds its layout there.
 
 Prints, per N: editions, wall time, time per edition, and the peak resident memory of the
 largest process (the parent or one worker); then how time per edition and memory change
@@ -24,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from timing import CLI
+from timing import CLI, private_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "kaz"
@@ -56,13 +58,13 @@ def portfolio(root: Path, countries: int) -> list[str]:
     return codes
 
 
-def measure(root: Path, out: Path) -> tuple[float, float]:
+def measure(root: Path, out: Path, env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds of one full build, and the peak MiB of its largest process (the
     command's, or one of its workers': Linux reports the largest of a process and the
     children it waited for)."""
     started = time.perf_counter()
     command = subprocess.Popen([sys.executable, "-c", CLI, "build", "--root", str(root),
-                                "--out", str(out), "--quiet"])
+                                "--out", str(out), "--quiet"], env=env)
     _, status, usage = os.wait4(command.pid, 0)
     seconds = time.perf_counter() - started
     command.returncode = os.waitstatus_to_exitcode(status)
@@ -76,10 +78,16 @@ def main(sizes: list[int]) -> None:
     print(f"{'countries':>9} {'editions':>8} {'wall s':>8} {'s/edition':>9} {'peak MiB':>8}")
     rows = []
     with tempfile.TemporaryDirectory(prefix="mgi-report-portfolio-") as work:
+        warm = Path(work) / "warm"
+        subprocess.run([sys.executable, "-c", CLI, "build", "--root", str(ROOT), "--out",
+                        str(warm / "out"), "--format", "html", "--quiet"],
+                       env=private_cache(warm), check=True)
         for size in sizes:
             root = Path(work) / f"p{size}"
             portfolio(root, size)
-            seconds, peak = measure(root, Path(work) / f"out{size}")
+            cache = Path(work) / f"cache{size}"
+            shutil.copytree(warm / "user-cache", cache / "user-cache", symlinks=True)
+            seconds, peak = measure(root, Path(work) / f"out{size}", private_cache(cache))
             editions = len(list((Path(work) / f"out{size}").rglob("*.pdf")))
             rows.append((size, editions, seconds, peak))
             print(f"{size:9} {editions:8} {seconds:8.1f} {seconds / editions:9.2f} "

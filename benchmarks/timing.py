@@ -24,6 +24,20 @@ MEASURED_CLI = "import sys; from mgi_report.cli import main; sys.exit(main())"
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
+def private_cache(work: Path) -> dict[str, str]:
+    """An environment whose user cache is a folder of the benchmark's own under ``work``:
+    what a run measures does not depend on what the caller's earlier builds left."""
+    return {**os.environ, "XDG_CACHE_HOME": str(work / "user-cache")}
+
+
+def chromium_print(chromium: str, page: Path, pdf: Path, work: Path) -> list[str]:
+    """Headless Chromium printing ``page`` to ``pdf``, with a profile folder under ``work``
+    (not the user's ``~/.config/chromium``)."""
+    return [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+            f"--user-data-dir={work / 'chromium-profile'}", f"--print-to-pdf={pdf}",
+            page.as_uri()]
+
+
 def median_seconds(action: Callable[[], object], runs: int) -> float:
     timings = []
     for _ in range(runs):

@@ -38,13 +38,18 @@ def test_build_reports_progress_per_edition_and_quiet_silences_it(
     assert main(args) == 0
     lines = capsys.readouterr().err.strip().splitlines()
     assert re.fullmatch(r"\[1/1\] kaz/profile\.en  html  \d+\.\d s", lines[0]), lines
-    assert lines[-1].startswith("1 editions: 1 made, 0 unchanged; 0 with text in a fallback "
+    assert lines[-1].startswith("1 edition: 1 made, 0 unchanged; 0 with text in a fallback "
                                 "language (0 passages, 0 interface messages), 0 outdated "
-                                "passages shown; wrote 1 files and "), lines
+                                "passages shown; wrote 1 file and "), lines
     assert (tmp_path / "kaz/profile.en.html").is_file()
     assert not (tmp_path / "kaz/profile.en.pdf").exists()
     assert main([*args, "--quiet"]) == 0
     assert capsys.readouterr().err == ""
+    assert main(args) == 0
+    assert capsys.readouterr().err.strip().splitlines()[-1].endswith(
+        f"1 unchanged; 0 with text in a fallback language (0 passages, 0 interface "
+        f"messages), 0 outdated passages shown; wrote 0 files; {tmp_path / 'manifest.json'} "
+        "as it was")
 
 
 def test_a_pdf_build_says_nothing_but_its_progress_and_summary(
@@ -55,7 +60,7 @@ def test_a_pdf_build_says_nothing_but_its_progress_and_summary(
     assert main(args) == 0
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 2, lines
-    assert lines[0].startswith("[1/1] kaz/profile.de  pdf (") and "editions:" in lines[1]
+    assert lines[0].startswith("[1/1] kaz/profile.de  pdf (") and "1 edition:" in lines[1]
 
 
 def test_pdf_variant_option_chooses_pdf_a(tmp_path: Path) -> None:

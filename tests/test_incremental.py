@@ -396,3 +396,27 @@ def test_a_first_build_works_out_the_faces_characters_in_parallel_processes(
         assert set(processes) == {str(os.getpid())}
     assert len(list((tmp_path / "cache").glob("mgi-report/font-coverage-*/*.json"))) == files
     assert len(shipped.faces) >= files and all(face.coverage for face in shipped.faces)
+
+
+def test_a_changed_manifest_is_put_back_as_a_clean_build_writes_it(project: Path,
+                                                                   tmp_path: Path) -> None:
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    options: dict[str, Any] = {"formats": ["html"], "reports": ["profile"],
+                               "locales": ["en", "de"], "jobs": 1}
+    build(project, clean, **options)
+    build(project, out, **options)
+    manifest = out / "manifest.json"
+
+    def emptied_fallback_keys(text: str) -> str:
+        document = json.loads(text)
+        edited = next(e for e in document["outputs"] if e["fallback_keys"])
+        edited["fallback_keys"] = []
+        return json.dumps(document)
+
+    for tamper in (lambda text: text + "  \n",
+                   lambda text: text.replace('"generator": "mgi-report', '"generator": "x'),
+                   emptied_fallback_keys):
+        manifest.write_text(tamper(manifest.read_text(encoding="utf-8")), encoding="utf-8")
+        assert manifest.read_bytes() != (clean / "manifest.json").read_bytes()
+        assert made(build(project, out, **options)) == set()
+        assert files(out) == files(clean)

@@ -126,7 +126,7 @@ def test_a_review_build_marks_fallback_and_outdated_passages_apart_with_their_ke
     assert '[data-state="outdated"]' in html and '[data-state="fallback"]' in html
     (edition,) = builds.review_result.editions
     assert OUTDATED_KEY in edition.outdated_keys
-    assert "1 outdated passages" in edition.line()
+    assert "1 outdated passage)" in edition.line()
 
 
 def test_the_source_edition_shows_no_interface_fallback(built: SessionBuild) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -153,3 +155,60 @@ def test_a_forked_worker_releasing_its_fonts_leaves_its_parents_files(tmp_path: 
         assert write._font_configuration(html, tmp_path, tmp_path / "paged.css")._folder == \
             folder
     assert not folder.exists()
+
+
+def children_of(parent: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads processes in /proc")
+def test_a_killed_build_leaves_no_worker_behind_and_the_folder_free(tmp_path: Path) -> None:
+    """A cancelled CI job kills the build: its workers end with it, and hold no lock on the
+    output folder meanwhile, so the next build goes ahead."""
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "mgi_report", "build", "--root", str(project), "--out",
+               str(out), "--format", "pdf", "--jobs", "2", "--quiet"]
+    running = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    try:
+        staging = tmp_path / ".out.mgi-report"
+        assert wait_for(lambda: any(staging.rglob("*.pdf"))  # an edition made: the workers'
+                        and len(children_of(running.pid)) == 2, 180)
+        workers = children_of(running.pid)
+        lock = (tmp_path / ".out.mgi-report/lock").resolve()
+        for worker in workers:
+            held = {os.path.realpath(fd) for fd in Path(f"/proc/{worker}/fd").iterdir()}
+            assert str(lock) not in held
+        running.kill()
+        running.wait()
+        assert wait_for(lambda: not any(alive(worker) for worker in workers), 10)
+    finally:
+        running.kill()
+        running.wait()
+    again = subprocess.run([*command, "--report", "profile", "--locale", "en"],
+                           capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, copy_project, run_cli
 from mgi_report.build import build, in_shard, load_project, select
 
 
@@ -78,34 +78,49 @@ def shard_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Shares of the portfolio's web editions: 1/2, 2/2 and 1/3, and a build without
     --shard."""
     base = tmp_path_factory.mktemp("shards")
+    edited = copy_project(base / "edited")
+    bundle = edited / "content/en/kaz.yaml"
+    bundle.write_text(bundle.read_text(encoding="utf-8").replace(
+        "approximately 90 indicators", "about 90 indicators", 1), encoding="utf-8")
     folders = {}
-    for name, shard in (("1of2", (1, 2)), ("2of2", (2, 2)), ("1of3", (1, 3)), ("whole", None)):
+    for name, root, shard, locales in (
+            ("1of2", ROOT, (1, 2), None), ("2of2", ROOT, (2, 2), None),
+            ("1of3", ROOT, (1, 3), None), ("whole", ROOT, None, None),
+            ("2of2 English only", ROOT, (2, 2), ["en"]),
+            ("2of2 of edited content", edited, (2, 2), None)):
         folders[name] = base / name
-        build(ROOT, folders[name], formats=["html"], shard=shard, jobs=1)
+        build(root, folders[name], formats=["html"], shard=shard, locales=locales, jobs=1)
     return folders
 
 
 @pytest.mark.parametrize(("given", "said"), [
-    (["1of2"], "shard: shard 2/2 is missing: the merge would not be the whole portfolio"),
+    (["1of2"], "shard: shard 2 of 2 missing: the merge would not be the whole portfolio"),
     (["1of2", "1of2", "2of2"], "shard: shard 1/2 again (also "),
-    (["1of2", "1of3"], "shard: shard 1/3: the shards come from different splits"),
+    (["1of2", "1of3"], "shard: shard 1/3, of another split than "),
     (["1of2", "2of2", "whole"], "shard: not a shard (built without --shard), merged with"),
+    (["1of2", "2of2 English only"],
+     "shard.of: a shard of another build (2 editions, html, pdf/ua-1) than "),
+    (["1of2", "2of2 of edited content"],
+     "not made from the project at "),
+    (["1of2", "no such folder"], "manifest.json: no manifest: not a build folder"),
 ])
-def test_merge_refuses_shards_that_are_not_one_whole_portfolio(
+def test_merge_refuses_shards_that_are_not_one_whole_portfolio_in_one_line(
         shard_folders: dict[str, Path], given: list[str], said: str, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     merged = tmp_path / "merged"
     status, lines = run_cli(capsys, "manifest", "merge", "--out", str(merged),
-                            *(str(shard_folders[name]) for name in given))
+                            *(str(shard_folders.get(name, tmp_path / name)) for name in given))
     assert status == 2 and not merged.exists()
-    assert any(said in line for line in lines), lines
+    assert len(lines) == 1 and said in lines[0], lines
 
 
 def test_a_shard_records_its_share_and_the_merged_folder_none(
         shard_folders: dict[str, Path], tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     manifest = json.loads((shard_folders["2of2"] / "manifest.json").read_text("utf-8"))
-    assert manifest["shard"] == {"index": 2, "count": 2}
+    assert manifest["shard"] == {"index": 2, "count": 2, "of": {
+        "editions": [s.name for s in sorted(select(load_project(ROOT)), key=lambda s: s.name)],
+        "formats": ["html"], "variant": "pdf/ua-1", "mark_fallback": False}}
     merged = tmp_path / "merged"
     status, _ = run_cli(capsys, "manifest", "merge", "--out", str(merged),
                         str(shard_folders["2of2"]), str(shard_folders["1of2"]))

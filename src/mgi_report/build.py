@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import logging
 import multiprocessing
 import os
 import posixpath
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -33,6 +36,8 @@ from .load import load_raw
 from .manifest import (
     MANIFEST,
     OutputRecord,
+    Portfolio,
+    Share,
     merge_shards,
     previous_records,
     records_after,
@@ -50,7 +55,7 @@ from .paths import (
 )
 from .publish import Staging, transaction
 from .site import INDEX, publish_site
-from .usercache import code_digest, user_cache, write_record
+from .usercache import code_digest, has_record, prune_when_due, user_cache, write_record
 from .validate import validate
 from .write import (
     DEFAULT_PDF_VARIANT,
@@ -90,24 +95,24 @@ class Progress:
     def line(self) -> str:
         """``[3/6] kaz/snapshot.ru  html, pdf (14 pages)  3.4 s``"""
         what = "unchanged" if self.unchanged else f"{', '.join(self.made)}  {self.seconds:.1f} s"
-        counts = [f"{len(found)} {name}" for name, found in (
-            ("fallback passages", self.fallback_keys),
-            ("fallback interface messages", self.fallback_messages),
-            ("outdated passages", self.outdated_keys)) if found]
+        counts = [counted(len(found), name) for name, found in (
+            ("fallback passage", self.fallback_keys),
+            ("fallback interface message", self.fallback_messages),
+            ("outdated passage", self.outdated_keys)) if found]
         shown = f"  ({', '.join(counts)})" if counts else ""
         return f"[{self.done:>{len(str(self.total))}}/{self.total}] {self.edition}  {what}{shown}"
 
     def details(self) -> Iterator[str]:
         """The keys behind the counts, one line each kind."""
         if self.fallback_keys:
-            yield (f"  {self.edition}: {len(self.fallback_keys)} keys in a fallback language: "
-                   + ", ".join(self.fallback_keys))
+            yield (f"  {self.edition}: {counted(len(self.fallback_keys), 'key')} in a fallback "
+                   "language: " + ", ".join(self.fallback_keys))
         if self.fallback_messages:
-            yield (f"  {self.edition}: {len(self.fallback_messages)} interface messages in a "
-                   "fallback language: " + ", ".join(map(repr, self.fallback_messages)))
+            yield (f"  {self.edition}: {counted(len(self.fallback_messages), 'interface message')}"
+                   " in a fallback language: " + ", ".join(map(repr, self.fallback_messages)))
         if self.outdated_keys:
-            yield (f"  {self.edition}: {len(self.outdated_keys)} outdated translations: "
-                   + ", ".join(self.outdated_keys))
+            yield (f"  {self.edition}: {counted(len(self.outdated_keys), 'outdated translation')}"
+                   ": " + ", ".join(self.outdated_keys))
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,8 @@ class BuildResult:
     outputs: tuple[OutputRecord, ...]
     manifest: Path
     editions: tuple[Progress, ...] = ()
+    #: Whether the manifest was written (a build that changed nothing leaves it as it was).
+    manifest_written: bool = True
 
     @property
     def unchanged(self) -> tuple[str, ...]:
@@ -132,11 +139,18 @@ class BuildResult:
         made = sum(not e.unchanged for e in self.editions)
         fallback = [e for e in self.editions if e.fallback_keys or e.fallback_messages]
         outdated = sum(len(e.outdated_keys) for e in self.editions)
-        return (f"{len(self.editions)} editions: {made} made, {len(self.unchanged)} "
-                f"unchanged; {len(fallback)} with text in a fallback language "
-                f"({sum(len(e.fallback_keys) for e in fallback)} passages, "
-                f"{sum(len(e.fallback_messages) for e in fallback)} interface messages), "
-                f"{outdated} outdated passages shown")
+        passages = sum(len(e.fallback_keys) for e in fallback)
+        messages = sum(len(e.fallback_messages) for e in fallback)
+        return (f"{counted(len(self.editions), 'edition')}: {made} made, "
+                f"{len(self.unchanged)} unchanged; {len(fallback)} with text in a fallback "
+                f"language ({counted(passages, 'passage')}, "
+                f"{counted(messages, 'interface message')}), "
+                f"{counted(outdated, 'outdated passage')} shown")
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 edition``, ``2 editions``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def load_project(root: Path) -> Project:
@@ -170,7 +184,7 @@ def _checked(root: Path, strict: bool = False) -> tuple[Project, ShippedFonts | 
             log.warning("%s", problem)
     paths = ProjectPaths(project.root)
     passed = _checked_before(paths, project)
-    if passed.is_file():
+    if has_record(passed):
         return project, None
     from .catalogs import read_catalog
 
@@ -283,8 +297,8 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
     root, out = Path(root).resolve(), Path(out)
     refuse_project_output(root, out)
     project, checked_fonts = _checked(root, strict)
-    specs = [spec for spec in select(project, countries, reports, locales)
-             if shard is None or in_shard(spec, *shard)]
+    chosen = select(project, countries, reports, locales)
+    specs = [spec for spec in chosen if shard is None or in_shard(spec, *shard)]
     chosen_formats = _choose("format", formats, list(FORMATS))
     pdf_variant(variant)
     paths = ProjectPaths(root)
@@ -300,7 +314,7 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
             staging.write(record.path, data)
         records.setdefault(index, []).extend(record for record, _ in files)
         edition = editions[index]
-        made = tuple(f"{r.format} ({r.pages} pages)" if r.pages else r.format
+        made = tuple(f"{r.format} ({counted(r.pages, 'page')})" if r.pages else r.format
                      for r, _ in files)
         done[index] = Progress(len(done) + 1, len(editions), edition.spec.name, made, seconds,
                                edition.fallback_keys, edition.outdated_keys,
@@ -327,8 +341,14 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
         made = tuple(record for index in sorted(records) for record in records[index])
         pages = publish_site(project, paths, staging, site_url or project.structure.site_url,
                              records_after(staging.path, made))
-        update_manifest(staging.path, made, f"mgi-report {__version__}", shard, pages)
-    return BuildResult(made, out / MANIFEST, tuple(done[index] for index in sorted(done)))
+        portfolio = Portfolio(tuple(sorted(spec.name for spec in chosen)),
+                              tuple(chosen_formats), variant, mark_fallback)
+        update_manifest(staging.path, made, f"mgi-report {__version__}", shard, pages,
+                        portfolio)
+        manifest_written = staging.count_if_changed(MANIFEST)
+    prune_when_due()
+    return BuildResult(made, out / MANIFEST, tuple(done[index] for index in sorted(done)),
+                       manifest_written)
 
 
 def merge_portfolio(root: Path | str, out: Path | str, shards: Sequence[Path | str], *,
@@ -343,8 +363,33 @@ def merge_portfolio(root: Path | str, out: Path | str, shards: Sequence[Path | s
         return publish_site(project, ProjectPaths(root), staging,
                             site_url or project.structure.site_url, records)
 
+    def made_from_this_project(
+            shares: Mapping[Path, tuple[Share | None, Mapping[str, OutputRecord]]],
+    ) -> list[Problem]:
+        """Each shard's editions are made from what the project holds now, as a build of
+        it would make them (not shards of another commit)."""
+        editions = {spec.name: merge(project, spec) for spec in select(project)}
+        problems = []
+        for shard, (share, records) in shares.items():
+            if share is None or share.of is None:
+                continue
+            options = _hashed_options(share.of.variant, share.of.mark_fallback)
+            stale = []
+            for record in records.values():
+                edition = editions.get(record.edition)
+                if edition is None or record.inputs_sha256 != inputs_hash(
+                        project, _as_hashed(edition, share.of.mark_fallback), options,
+                        record.templates):
+                    stale.append(record.path)
+            if stale:
+                problems.append(Problem(str(shard / MANIFEST), 0, "outputs", (
+                    f"{len(stale)} of {len(records)} files ({', '.join(sorted(stale)[:3])}"
+                    f"{', …' if len(stale) > 3 else ''}) not made from the project at {root} "
+                    "as it is now: a shard of another commit?")))
+        return problems
+
     return merge_shards(Path(out), [Path(shard) for shard in shards],
-                        f"mgi-report {__version__}", finish)
+                        f"mgi-report {__version__}", finish, made_from_this_project)
 
 
 #: The process that made an edition last (a forked worker starts with its parent's value).
@@ -386,6 +431,40 @@ def _make_in_worker(index: int) -> tuple[int, list[tuple[OutputRecord, bytes]], 
     return _WORK.make(index)
 
 
+def _worker_started(parent: int) -> None:
+    """A worker ends with the build that forked it: a build killed (a cancelled CI job)
+    leaves no process behind laying out editions nobody will write. On Linux the kernel
+    tells the worker at once; elsewhere it looks every second. Told to end, it removes the
+    font files its layouts left first."""
+    signal.signal(signal.SIGTERM, _end_worker)
+    try:
+        told = ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM) == 0
+    except (AttributeError, OSError):
+        told = False
+    if not told:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it ended before the kernel was asked
+        _end_worker()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _end_worker(*_: object) -> None:
+    """Remove the font files, unless that waits (the signal may have come while this
+    thread held the lock on them), and end."""
+    cleaning = threading.Thread(target=release_fonts, daemon=True)
+    cleaning.start()
+    cleaning.join(2)
+    os._exit(128 + signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 #: Editions a worker process makes before a new one takes its place: the layout libraries
 #: keep caches that grow with what they laid out, so a long build's memory stays that of a
 #: few editions, not of all of them.
@@ -425,6 +504,10 @@ def _make_each(work: _Work, indexes: list[int], jobs: int,
     pending: dict[Future[tuple[int, list[tuple[OutputRecord, bytes]], float]], int] = {}
     queue = iter(indexes)
 
+    def start_worker() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(1, mp_context=context, initializer=_worker_started,
+                                   initargs=(os.getpid(),))
+
     def hand_out(slot: int) -> None:
         """The next edition to the worker in ``slot``; a worker that has made its share is
         replaced first."""
@@ -434,7 +517,7 @@ def _make_each(work: _Work, indexes: list[int], jobs: int,
         worker, made = workers[slot]
         if made == EDITIONS_PER_WORKER:
             retire(worker)
-            worker, made = ProcessPoolExecutor(1, mp_context=context), 0
+            worker, made = start_worker(), 0
         pending[worker.submit(_make_in_worker, index)] = slot
         workers[slot] = (worker, made + 1)
 
@@ -446,7 +529,7 @@ def _make_each(work: _Work, indexes: list[int], jobs: int,
 
     try:
         for slot in range(min(jobs, len(indexes))):
-            workers.append((ProcessPoolExecutor(1, mp_context=context), 0))
+            workers.append((start_worker(), 0))
             hand_out(slot)
         while pending:  # a future done with is dropped, and the bytes it holds with it
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -498,9 +581,14 @@ def _unchanged(project: Project, edition: Edition, staging: Staging, formats: li
         if record.inputs_sha256 != hashes[record.templates]:
             return []
         written = staging.path / record.path
-        if not written.is_file() or sha256(written.read_bytes()) != record.sha256:
+        data = written.read_bytes() if written.is_file() else None
+        if data is None or sha256(data) != record.sha256:
             return []
-        found.append(record)
+        spec = edition.spec
+        found.append(replace(  # what the manifest says that is known now is taken from now
+            record, edition=spec.name, country=spec.country, report=spec.report,
+            locale=spec.locale, format=fmt, bytes=len(data),
+            fallback_keys=edition.fallback_keys, content=content_hashes(edition)))
     return found
 
 

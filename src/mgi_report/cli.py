@@ -205,6 +205,22 @@ def parser() -> argparse.ArgumentParser:
     merge_shards_parser.add_argument("--site-url", type=_site_url, default=None, metavar="URL",
                                      help="as for build")
 
+    c = commands.add_parser(
+        "cache", help="show or prune the user cache",
+        description="The user cache ($XDG_CACHE_HOME/mgi-report, default ~/.cache/"
+                    "mgi-report) keeps what a build works out once per machine. An entry not "
+                    "used for 30 days is removed by the next build (builds prune at most once "
+                    "a day).")
+    c_commands = c.add_subparsers(dest="cache_command", required=True, metavar="ACTION")
+    c_commands.add_parser("info", parents=[common], help="each folder's entries, size and "
+                                                         "last use")
+    c_prune = c_commands.add_parser(
+        "prune", parents=[common], help="remove entries not used for a while",
+        description="Remove the entries not used for DAYS days, and the folders that leaves "
+                    "empty; --older-than 0 empties the cache.")
+    c_prune.add_argument("--older-than", type=_days, default=30, metavar="DAYS",
+                         help="days since an entry was last used (default: 30)")
+
     d = commands.add_parser(
         "diff", parents=[common], help="show what changed between two builds",
         usage="%(prog)s [options] OLD NEW | --base REV [NEW]",
@@ -280,6 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "diff":
         return _diff(args)
+    if args.command == "cache":
+        return _cache(args)
     from .build import build, check_project, merge_portfolio
     if args.command == "check":
         project = check_project(args.root, strict=args.strict)
@@ -310,9 +328,55 @@ def _run(args: argparse.Namespace) -> int:
                    mark_fallback=args.mark_fallback, strict=args.strict, force=args.force,
                    jobs=args.jobs, shard=args.shard, site_url=args.site_url,
                    progress=ProgressLines(sys.stderr.isatty()))
-    logging.getLogger("mgi_report").info("%s; wrote %d files and %s", result.summary(),
-                                         len(result.written), result.manifest)
+    from .build import counted
+
+    manifest = (f" and {result.manifest}" if result.manifest_written
+                else f"; {result.manifest} as it was")
+    logging.getLogger("mgi_report").info("%s; wrote %s%s", result.summary(),
+                                         counted(len(result.written), "file"), manifest)
     return EXIT_OK
+
+
+def _cache(args: argparse.Namespace) -> int:
+    from .usercache import DAY, cache_folders, cache_root, prune
+
+    if args.cache_command == "prune":
+        pruned = prune(older_than=args.older_than * DAY)
+        logging.getLogger("mgi_report").info(
+            "removed %d entries (%s) not used for %s days from %s", pruned.entries,
+            _bytes(pruned.size), _number(args.older_than), cache_root())
+        return EXIT_OK
+    folders = cache_folders()
+    print(f"{cache_root()}: {len(folders)} folders, {sum(f.entries for f in folders)} "
+          f"entries, {_bytes(sum(f.size for f in folders))}")
+    for folder in folders:
+        used = (time.strftime("%Y-%m-%d", time.gmtime(folder.last_used))
+                if folder.last_used is not None else "-")
+        print(f"  {folder.path.name:60} {folder.entries:6} {_bytes(folder.size):>10}  "
+              f"last used {used}")
+    return EXIT_OK
+
+
+def _bytes(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 ** 2:
+        return f"{size / 1024:.1f} KiB"
+    return f"{size / 1024 ** 2:.1f} MiB"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _days(value: str) -> float:
+    try:
+        days = float(value)
+    except ValueError:
+        days = -1.0
+    if not days >= 0 or days == float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days (0 or more)")
+    return days
 
 
 def _diff(args: argparse.Namespace) -> int:

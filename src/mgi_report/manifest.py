@@ -87,13 +87,30 @@ def _records(outputs: Iterable[Any]) -> dict[str, OutputRecord]:
     return found
 
 
+@dataclass(frozen=True)
+class Portfolio:
+    """What a whole build is of, before it is split into shards: every shard of it records
+    this, so that ``manifest merge`` refuses shards of different builds."""
+
+    editions: tuple[str, ...]
+    formats: tuple[str, ...]
+    variant: str
+    mark_fallback: bool
+
+    def describe(self) -> str:
+        marked = ", fallback marked" if self.mark_fallback else ""
+        return (f"{len(self.editions)} editions, {'+'.join(self.formats)}, "
+                f"{self.variant}{marked}")
+
+
 def update_manifest(out: Path, records: Iterable[OutputRecord], generator: str,
                     shard: tuple[int, int] | None = None,
-                    site: Mapping[str, Mapping[str, str]] | None = None) -> Path:
+                    site: Mapping[str, Mapping[str, str]] | None = None,
+                    portfolio: Portfolio | None = None) -> Path:
     """Replace the entries of the files just built; keep those of other files still present.
-    ``shard`` (i, n) records that the folder is the i-th of n shares of a portfolio, so that
-    ``manifest merge`` can tell a whole set of shards from an incomplete one; ``site``, the
-    site's pages as they are now (by default as they were)."""
+    ``shard`` (i, n) records that the folder is the i-th of n shares of ``portfolio``, so
+    that ``manifest merge`` can tell a whole set of shards from an incomplete one or a mix;
+    ``site``, the site's pages as they are now (by default as they were)."""
     previous = read_manifest(out)
     pages = previous.get("site", {}) if site is None else \
         {path: dict(entry) for path, entry in sorted(site.items())}
@@ -102,6 +119,8 @@ def update_manifest(out: Path, records: Iterable[OutputRecord], generator: str,
                                 "site": pages}
     if shard is not None:
         document["shard"] = {"index": shard[0], "count": shard[1]}
+        if portfolio is not None:
+            document["shard"]["of"] = asdict(portfolio)
     return _write(out, document)
 
 
@@ -118,40 +137,74 @@ def _outputs(manifest: Mapping[str, Any], out: Path,
     return [value for _, value in sorted({**kept, **fresh}.items())]
 
 
-def _shard_of(manifest: Mapping[str, Any]) -> tuple[int, int] | None:
+@dataclass(frozen=True)
+class Share:
+    """What a build folder's manifest says of the share it holds."""
+
+    index: int
+    count: int
+    of: Portfolio | None
+
+
+def _shard_of(manifest: Mapping[str, Any]) -> Share | None:
     shard = manifest.get("shard")
-    if isinstance(shard, dict) and all(isinstance(shard.get(k), int) and
-                                       not isinstance(shard.get(k), bool)
-                                       for k in ("index", "count")):
-        return shard["index"], shard["count"]
-    return None
+    if not (isinstance(shard, dict) and all(isinstance(shard.get(k), int) and
+                                            not isinstance(shard.get(k), bool)
+                                            for k in ("index", "count"))):
+        return None
+    return Share(shard["index"], shard["count"], _portfolio(shard.get("of")))
 
 
-def _incomplete(shards: list[tuple[Path, tuple[int, int] | None]]) -> list[Problem]:
-    """Why ``shards`` are not one whole portfolio: shares of different splits, a share given
-    twice, a share missing. Folders none of which was made with ``--shard`` are merged as
-    they are."""
+def _portfolio(entry: Any) -> Portfolio | None:
+    try:
+        portfolio = Portfolio(**entry)
+    except TypeError:
+        return None
+    lists = (portfolio.editions, portfolio.formats)
+    if not (all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in lists)
+            and isinstance(portfolio.variant, str)
+            and isinstance(portfolio.mark_fallback, bool)):
+        return None
+    return Portfolio(tuple(portfolio.editions), tuple(portfolio.formats), portfolio.variant,
+                     portfolio.mark_fallback)
+
+
+def _incomplete(out: Path, shards: list[tuple[Path, Share | None]]) -> list[Problem]:
+    """Why ``shards`` are not one whole portfolio: a folder built without ``--shard`` among
+    them, shares of different splits or of different builds, a share given twice, a share
+    missing. Folders none of which was made with ``--shard`` are merged as they are."""
     split = [(path, shard) for path, shard in shards if shard is not None]
     if not split:
         return []
     problems = [Problem(str(path / MANIFEST), 0, "shard", "not a shard (built without "
                         "--shard), merged with shards")
                 for path, shard in shards if shard is None]
-    if len({count for _, (_, count) in split}) > 1:
-        return [*problems, *(Problem(str(path / MANIFEST), 0, "shard",
-                                     f"shard {index}/{count}: the shards come from "
-                                     "different splits")
-                             for path, (index, count) in split)]
-    count = split[0][1][1]
-    seen: dict[int, Path] = {}
-    for path, (index, _) in split:
-        if index in seen:
+    first_path, first = split[0]
+    for path, shard in split[1:]:
+        if shard.count != first.count:
             problems.append(Problem(str(path / MANIFEST), 0, "shard",
-                                    f"shard {index}/{count} again (also {seen[index]})"))
-        seen[index] = path
-    problems.extend(Problem("", 0, "shard", f"shard {index}/{count} is missing: the merge "
-                            "would not be the whole portfolio")
-                    for index in range(1, count + 1) if index not in seen)
+                                    f"shard {shard.index}/{shard.count}, of another split "
+                                    f"than {first_path} ({first.index}/{first.count})"))
+        elif shard.of != first.of:
+            theirs = shard.of.describe() if shard.of else "unknown"
+            ours = first.of.describe() if first.of else "unknown"
+            problems.append(Problem(str(path / MANIFEST), 0, "shard.of",
+                                    f"a shard of another build ({theirs}) than {first_path} "
+                                    f"({ours})"))
+    if problems:
+        return problems
+    seen: dict[int, Path] = {}
+    for path, shard in split:
+        if shard.index in seen:
+            problems.append(Problem(str(path / MANIFEST), 0, "shard",
+                                    f"shard {shard.index}/{shard.count} again (also "
+                                    f"{seen[shard.index]})"))
+        seen[shard.index] = path
+    missing = [str(index) for index in range(1, first.count + 1) if index not in seen]
+    if missing:
+        problems.append(Problem(str(out), 0, "shard", f"shard {', '.join(missing)} of "
+                                f"{first.count} missing: the merge would not be the whole "
+                                "portfolio"))
     return problems
 
 
@@ -176,33 +229,47 @@ def _write(out: Path, document: Mapping[str, Any]) -> Path:
 SiteMaker = Callable[["Staging", list["OutputRecord"]], Mapping[str, Mapping[str, str]]]
 
 
+#: What a merge checks of the shards beyond their manifests' agreement (that their editions
+#: are the project's as it is now), given each shard's share and records.
+ShardCheck = Callable[[Mapping[Path, tuple["Share | None", Mapping[str, "OutputRecord"]]]],
+                      list[Problem]]
+
+
 def merge_shards(out: Path, shards: Iterable[Path], generator: str,
-                 finish: SiteMaker | None = None) -> list[OutputRecord]:
+                 finish: SiteMaker | None = None,
+                 check: ShardCheck | None = None) -> list[OutputRecord]:
     """Gather the builds of a portfolio's shards (each a build folder with its manifest)
     into ``out``, as one transaction: every file each manifest lists is read once, checked
     against its recorded SHA-256 and staged, and one manifest lists them all. Two shards
-    that made the same file differently, a file missing or changed, or a manifest of another
-    version of mgi-report leave ``out`` as it was. ``finish`` adds what the whole needs
-    (the site's index) to the staged folder before it is swapped in; the manifest is
-    written once, with its pages."""
+    that made the same file differently, a file missing or changed, a manifest of another
+    version of mgi-report, shares that are not one whole portfolio, or what ``check`` finds
+    leave ``out`` as it was (and are found before it is locked). ``finish`` adds what the
+    whole needs (the site's index) to the staged folder before it is swapped in; the
+    manifest is written once, with its pages."""
     from .errors import InputError
     from .publish import transaction
 
     found: dict[str, tuple[OutputRecord, Path]] = {}
-    problems = []
     shards = list(shards)
-    problems.extend(_incomplete([(shard, _shard_of(read_manifest(shard))) for shard in shards]))
+    problems = [Problem(str(shard / MANIFEST), 0, "", "no manifest: not a build folder")
+                for shard in shards if not (shard / MANIFEST).is_file()]
+    manifests = {shard: read_manifest(shard) for shard in shards}
+    if not problems:
+        problems = [Problem(str(shard / MANIFEST), 0, "generator",
+                            f"made by {manifest.get('generator')!r}, not {generator!r}")
+                    for shard, manifest in manifests.items()
+                    if manifest.get("generator") != generator]
+    if not problems:
+        problems = _incomplete(out, [(shard, _shard_of(manifests[shard])) for shard in shards])
+    if not problems and check is not None:
+        problems = check({shard: (_shard_of(manifests[shard]), previous_records(shard))
+                          for shard in shards})
+    if problems:
+        raise InputError(problems)
     with transaction(out) as staging:
         for shard in shards:
             listed = shard / MANIFEST
-            if not listed.is_file():
-                problems.append(Problem(str(listed), 0, "", "no manifest: not a build folder"))
-                continue
-            manifest = read_manifest(shard)
-            if manifest.get("generator") != generator:
-                problems.append(Problem(str(listed), 0, "generator", f"made by "
-                                        f"{manifest.get('generator')!r}, not {generator!r}"))
-                continue
+            manifest = manifests[shard]
             records = previous_records(shard)
             if len(records) != len(manifest["outputs"]):
                 problems.append(Problem(str(listed), 0, "outputs", "an entry is not readable"))

@@ -32,6 +32,20 @@ from pathlib import Path
 from .errors import InputError, Problem
 
 _AT_FDCWD = -100
+#: The lock files this process holds (:func:`_locked`). A process forked while one is held
+#: (a build's worker) closes its copy: the lock is the build's, and must go when the build
+#: does, not when the last worker it left behind ends.
+_held_locks: set[int] = set()
+
+
+def _close_held_locks() -> None:
+    for handle in _held_locks:
+        with suppress(OSError):
+            os.close(handle)
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_locks)
 _NAME_MAX = 255
 _RENAME_EXCHANGE = 2
 
@@ -84,6 +98,19 @@ class Staging:
         write_atomic(destination, data)
         self.written.append(destination)
         return destination
+
+    def count_if_changed(self, relative: str | Path) -> bool:
+        """Count ``relative``, written into the copy otherwise than by :meth:`write`, as
+        written when its bytes are not the target's (a file changed there is put back);
+        whether it was."""
+        staged = self.path / relative
+        try:
+            same = staged.read_bytes() == (self.target / relative).read_bytes()
+        except OSError:
+            same = False
+        if not same:
+            self.written.append(staged)
+        return not same
 
     def remove(self, relative: str | Path) -> None:
         """Leave ``relative`` out of the target (it goes when the copy is swapped in)."""
@@ -168,8 +195,10 @@ def _locked(lock: Path, target: Path) -> Iterator[None]:
             os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
         except OSError as exc:
             raise PublishError(target, f"cannot write ({exc.strerror})") from None
+        _held_locks.add(handle)
         yield
     finally:
+        _held_locks.discard(handle)
         os.close(handle)
 
 

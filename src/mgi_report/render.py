@@ -9,7 +9,7 @@ import mimetypes
 import re
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,7 +34,7 @@ from .languages import Alternate
 from .markup import Typesetting, address_breaks, inline, plain
 from .model import Edition, Text, bcp47
 from .paths import ProjectPaths
-from .usercache import code_digest, user_cache
+from .usercache import code_digest, mark_used, user_cache
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +253,21 @@ def _compiled_templates() -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return _CompiledTemplates(str(folder))
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, as the rest of the user cache: an entry read is marked used (so
+    that pruning keeps it), and one that cannot be written only costs time."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        super().load_bytecode(bucket)
+        if bucket.code is not None:
+            mark_used(Path(self.directory) / (self.pattern % bucket.key))
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def environment(paths: ProjectPaths, locale: str,

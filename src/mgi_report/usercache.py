@@ -1,13 +1,25 @@
 """The user's cache folder (``$XDG_CACHE_HOME/mgi-report``): results worked out once on a
 machine and used by every later build, each folder named by the versions of the libraries
-whose results it keeps, so that an upgrade starts afresh instead of reusing them."""
+whose results it keeps, so that an upgrade starts afresh instead of reusing them.
+
+Nothing in it is needed, so it is kept the way ccache keeps its own: an entry (a file, or a
+folder kept as one, such as a diff's base build) is marked when it is used, and one not
+used for :data:`KEEP_UNUSED` is removed. A build prunes at most once a day; ``mgi-report
+cache prune`` does it when asked. Left alone, the folder would only grow: each change of
+content adds entries, each upgrade a new set of folders, and a CI cache restored and saved
+again on every run carries all of them.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
+import time
+from collections.abc import Iterator
 from contextlib import suppress
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -15,13 +27,151 @@ from typing import Any
 
 from .publish import write_atomic
 
+DAY = 24 * 3600
+#: How long an entry is kept after it was last used (in seconds).
+KEEP_UNUSED = 30 * DAY
+#: The file whose time tells when the cache was last pruned.
+PRUNED = "pruned"
+
+
+def cache_root() -> Path:
+    """``$XDG_CACHE_HOME/mgi-report`` (``~/.cache/mgi-report`` when it is not set)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mgi-report"
+
 
 def user_cache(kind: str, *libraries: str) -> Path:
     """The folder for results of ``kind`` that depend on the bytes they are made from and
     on the named ``libraries``."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     versions = "-".join(f"{name}-{_version(name)}" for name in libraries)
-    return base / "mgi-report" / f"{kind}-{versions}"
+    return cache_root() / f"{kind}-{versions}"
+
+
+def mark_used(entry: Path) -> None:
+    """Record that ``entry`` (a file or folder directly in a kind's folder) was used now, so
+    that pruning keeps it. Its time is moved at most once a day: a build that reads an
+    entry it read an hour ago writes nothing."""
+    with suppress(OSError):
+        if time.time() - entry.stat().st_mtime > DAY:
+            os.utime(entry)
+
+
+def has_record(path: Path) -> bool:
+    """Whether the marker file ``path`` is kept (marking it used when it is)."""
+    if not path.is_file():
+        return False
+    mark_used(path)
+    return True
+
+
+@dataclass(frozen=True)
+class CacheFolder:
+    """One folder of the user cache: a kind of result, for one set of library versions."""
+
+    path: Path
+    entries: int
+    size: int
+    #: When an entry in it was last used (or made), in seconds since the epoch.
+    last_used: float | None
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What :func:`prune` removed."""
+
+    entries: int
+    size: int
+
+
+def cache_folders() -> list[CacheFolder]:
+    """The user cache's folders, by name."""
+    root = cache_root()
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        times, size = [], 0
+        for entry in _entries(folder):
+            times.append(entry.stat().st_mtime)
+            size += _size(entry)
+        found.append(CacheFolder(folder, len(times), size, max(times, default=None)))
+    return found
+
+
+def prune(older_than: float = KEEP_UNUSED, now: float | None = None) -> Pruned:
+    """Remove the entries not used for ``older_than`` seconds (0: every entry), and the
+    folders that leaves empty. A folder entry is renamed away before it is removed, so a
+    reader finds it whole or not at all; an entry a reader still has open stays readable."""
+    now = time.time() if now is None else now
+    cutoff = now - older_than
+    root = cache_root()
+    removed = size = 0
+    folders = [p for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
+    for folder in folders:
+        try:
+            stale = folder.stat().st_mtime <= cutoff
+        except OSError:
+            continue
+        for entry in _entries(folder):
+            try:
+                recent = entry.lstat().st_mtime > cutoff
+            except OSError:
+                continue
+            if recent:
+                stale = False
+                continue
+            entry_size = _size(entry)
+            if _remove(entry):
+                removed += 1
+                size += entry_size
+        if stale:  # nothing was written into it since the cutoff either
+            with suppress(OSError):
+                folder.rmdir()  # only if it is empty now
+    with suppress(OSError):
+        root.mkdir(parents=True, exist_ok=True)
+        (root / PRUNED).touch()
+        os.utime(root / PRUNED, (now, now))
+    return Pruned(removed, size)
+
+
+def prune_when_due(now: float | None = None) -> Pruned | None:
+    """:func:`prune`, when the cache was last pruned over a day ago (or never); a cache
+    that cannot be pruned only takes room."""
+    now = time.time() if now is None else now
+    try:
+        if now - (cache_root() / PRUNED).stat().st_mtime < DAY:
+            return None
+    except OSError:
+        if not cache_root().is_dir():
+            return None
+    with suppress(OSError):
+        return prune(now=now)
+    return None
+
+
+def _entries(folder: Path) -> Iterator[Path]:
+    with suppress(OSError):
+        yield from folder.iterdir()
+
+
+def _size(entry: Path) -> int:
+    with suppress(OSError):
+        if entry.is_dir() and not entry.is_symlink():
+            return sum(p.lstat().st_size for p in entry.rglob("*"))
+        return entry.lstat().st_size
+    return 0
+
+
+def _remove(entry: Path) -> bool:
+    try:
+        if entry.is_dir() and not entry.is_symlink():
+            gone = entry.with_name(f".pruned-{os.getpid()}-{entry.name}")
+            entry.rename(gone)
+            shutil.rmtree(gone, ignore_errors=True)
+        else:
+            entry.unlink()
+    except OSError:  # removed meanwhile by another prune, or not ours to remove
+        return False
+    return True
 
 
 @cache
@@ -48,9 +198,11 @@ def read_record(path: Path) -> Any:
     """A JSON record from the cache, or None when it is missing or unreadable (a damaged
     entry is worked out again, never trusted)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RuntimeError):
         return None
+    mark_used(path)
+    return record
 
 
 def write_record(path: Path, record: Any) -> None:
@@ -66,6 +218,7 @@ def read_blob(folder: Path, key: str) -> bytes | None:
         for path in folder.glob(f"{key}.*.bin"):
             data = path.read_bytes()
             if hashlib.sha256(data).hexdigest() == path.name.split(".")[1]:
+                mark_used(path)
                 return data
     return None
 

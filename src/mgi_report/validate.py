@@ -36,7 +36,7 @@ from .model import (
     TitlePart,
     bcp47,
 )
-from .usercache import code_digest, user_cache, write_record
+from .usercache import code_digest, has_record, user_cache, write_record
 from .yamlfile import KeyPath, YamlDocument, dotted
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def _schema_problems(doc: YamlDocument, schema: Mapping[str, Any]) -> list[Probl
     digest.update(json.dumps(schema, sort_keys=True).encode() + b"\0")
     digest.update(repr(doc.data).encode())
     passed = user_cache("validated", "jsonschema") / f"{digest.hexdigest()}.passed"
-    if passed.is_file():
+    if has_record(passed):
         return []
     import jsonschema
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import InputError, Problem
-from ..usercache import code_digest
+from ..usercache import code_digest, mark_used
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ def revision_build(root: Path, revision: str, cache: Path,
     key = cache_key(tree, formats)
     folder = cache / key
     if (folder / MANIFEST).is_file():
+        mark_used(folder)
         log.info("base %s: the build of tree %s from the cache", revision, tree[:12])
         return folder
     with tempfile.TemporaryDirectory(prefix="mgi-report-base-") as temporary:
