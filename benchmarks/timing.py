@@ -58,7 +58,7 @@ def measured_build(old: Path, out: Path, *options: str) -> tuple[list[str], dict
     """The command, and its environment, that builds the checkout ``old`` of
     :data:`MEASURED_REVISION` into ``out`` with that revision's own code."""
     return ([sys.executable, "-c", MEASURED_CLI, "build", "--root", str(old), "--out", str(out),
-             *options], {**os.environ, "PYTHONPATH": str(old / "src")})
+             *options], {**private_cache(out.parent), "PYTHONPATH": str(old / "src")})
 
 
 @contextmanager

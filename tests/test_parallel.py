@@ -186,20 +186,30 @@ def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads processes in /proc")
-def test_a_killed_build_leaves_no_worker_behind_and_the_folder_free(tmp_path: Path) -> None:
-    """A cancelled CI job kills the build: its workers end with it, and hold no lock on the
-    output folder meanwhile, so the next build goes ahead."""
+@pytest.mark.parametrize("when", ["measuring the faces", "making editions"])
+def test_a_killed_build_leaves_no_worker_behind_and_the_folder_free(tmp_path: Path,
+                                                                    when: str) -> None:
+    """A cancelled CI job kills the build: its workers end with it (those measuring the
+    faces on a first build, those making editions), and hold no lock on the output folder
+    meanwhile, so the next build goes ahead."""
     project = copy_project(tmp_path / "project")
     out = tmp_path / "out"
     command = [sys.executable, "-m", "mgi_report", "build", "--root", str(project), "--out",
                str(out), "--format", "pdf", "--jobs", "2", "--quiet"]
-    running = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    if when == "making editions":
+        subprocess.run([*command, "--locale", "en"], env=environment, check=True)
+    running = subprocess.Popen(command, stderr=subprocess.DEVNULL, env=environment)
+    staging = tmp_path / ".out.mgi-report"
     try:
-        staging = tmp_path / ".out.mgi-report"
-        assert wait_for(lambda: any(staging.rglob("*.pdf"))  # an edition made: the workers'
-                        and len(children_of(running.pid)) == 2, 180)
+        if when == "measuring the faces":
+            assert wait_for(lambda: len(children_of(running.pid)) == 2, 120)
+            assert not any(staging.rglob("*.pdf"))
+        else:  # an edition made: the workers are the editions'
+            assert wait_for(lambda: any(staging.rglob("kaz/*.pdf"))
+                            and len(children_of(running.pid)) == 2, 180)
         workers = children_of(running.pid)
-        lock = (tmp_path / ".out.mgi-report/lock").resolve()
+        lock = (staging / "lock").resolve()
         for worker in workers:
             held = {os.path.realpath(fd) for fd in Path(f"/proc/{worker}/fd").iterdir()}
             assert str(lock) not in held
@@ -210,5 +220,5 @@ def test_a_killed_build_leaves_no_worker_behind_and_the_folder_free(tmp_path: Pa
         running.kill()
         running.wait()
     again = subprocess.run([*command, "--report", "profile", "--locale", "en"],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, env=environment)
     assert again.returncode == 0, again.stderr

@@ -90,6 +90,15 @@ def shard_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             ("2of2 of edited content", edited, (2, 2), None)):
         folders[name] = base / name
         build(root, folders[name], formats=["html"], shard=shard, locales=locales, jobs=1)
+    folders["2of2 without its build"] = base / "2of2 without its build"
+    shutil.copytree(folders["2of2"], folders["2of2 without its build"])
+    manifest = folders["2of2 without its build"] / "manifest.json"
+    document = json.loads(manifest.read_text(encoding="utf-8"))
+    del document["shard"]["of"]
+    manifest.write_text(json.dumps(document), encoding="utf-8")
+    folders["2of2 in a folder with 1of2"] = base / "2of2 in a folder with 1of2"
+    shutil.copytree(folders["1of2"], folders["2of2 in a folder with 1of2"])
+    build(ROOT, folders["2of2 in a folder with 1of2"], formats=["html"], shard=(2, 2), jobs=1)
     return folders
 
 
@@ -103,6 +112,11 @@ def shard_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (["1of2", "2of2 of edited content"],
      "not made from the project at "),
     (["1of2", "no such folder"], "manifest.json: no manifest: not a build folder"),
+    (["1of2", "2of2 without its build"],
+     "shard.of: does not record the build it is a share of: made by an earlier mgi-report"),
+    (["1of2", "2of2 in a folder with 1of2"],
+     "outputs: 3 files (kaz/profile.en.html, kaz/snapshot.ar.html, kaz/snapshot.ru.html) "
+     "not of share 2/2 of the build it records: left by an earlier build into the folder?"),
 ])
 def test_merge_refuses_shards_that_are_not_one_whole_portfolio_in_one_line(
         shard_folders: dict[str, Path], given: list[str], said: str, tmp_path: Path,
@@ -162,3 +176,17 @@ def test_the_readme_ci_matrix_builds_every_share_keeps_the_user_cache_and_merges
     assert cache["path"] == "~/.cache/mgi-report" and "matrix.shard" in cache["key"]
     assert cache["key"].startswith(cache["restore-keys"])
     assert "manifest merge" in jobs["merge"]["steps"][-1]["run"]
+
+
+def test_shards_whose_formats_were_named_in_another_order_merge(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shards = []
+    for index, formats in ((1, "pdf,html"), (2, "html,pdf")):
+        shards.append(tmp_path / f"shard{index}")
+        status, _ = run_cli(capsys, "build", "--root", str(ROOT), "--out", str(shards[-1]),
+                            "--format", formats, "--report", "profile", "--locale", "en,de",
+                            "--shard", f"{index}/2")
+        assert status == 0
+    status, lines = run_cli(capsys, "manifest", "merge", "--out", str(tmp_path / "merged"),
+                            *map(str, shards))
+    assert status == 0, lines

@@ -160,9 +160,33 @@ def test_cache_prune_older_than_zero_empties_the_cache_and_info_lists_its_folder
     assert not any(p.is_dir() for p in cache.iterdir())
 
 
-def test_cache_prune_refuses_a_number_of_days_that_is_not_one(
-        capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("days", ["-3", "0.5", "nan", "inf", "x"])
+def test_cache_prune_refuses_what_is_not_a_number_of_days_it_can_tell(
+        days: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """An entry is marked used at most once a day: less than a day since its last use
+    cannot be told."""
     with pytest.raises(SystemExit) as exited:
-        main(["cache", "prune", "--older-than", "-3"])
+        main(["cache", "prune", "--older-than", days])
     assert exited.value.code == 2
-    assert "'-3' is not a number of days" in capsys.readouterr().err
+    assert f"{days!r} is not a number of days: 0 (every entry), or 1 or more" in \
+        capsys.readouterr().err
+
+
+def test_pruning_follows_no_link_out_of_the_cache(cache: Path, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    aged(outside / "folder", 60)
+    (outside / "file.json").write_text("1", encoding="utf-8")
+    aged(outside / "file.json", 60)
+    cache.mkdir(parents=True)
+    (cache / "linked").symlink_to(outside)
+    kind = usercache.user_cache("kind", "jinja2")
+    kind.mkdir()
+    (kind / "dangling.bin").symlink_to(tmp_path / "gone")
+    os.utime(kind / "dangling.bin", (NOW - 60 * DAY,) * 2, follow_symlinks=False)
+    assert main(["cache", "info"]) == 0
+    assert "1 entry" in capsys.readouterr().out
+    assert usercache.prune(now=NOW).entries == 1
+    assert sorted(p.name for p in outside.iterdir()) == ["file.json", "folder"]
+    assert not (kind / "dangling.bin").is_symlink()

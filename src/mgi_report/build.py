@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import hashlib
 import logging
 import multiprocessing
 import os
 import posixpath
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -57,6 +54,7 @@ from .publish import Staging, transaction
 from .site import INDEX, publish_site
 from .usercache import code_digest, has_record, prune_when_due, user_cache, write_record
 from .validate import validate
+from .workers import forked_pool
 from .write import (
     DEFAULT_PDF_VARIANT,
     FORMATS,
@@ -148,9 +146,9 @@ class BuildResult:
                 f"{counted(outdated, 'outdated passage')} shown")
 
 
-def counted(number: int, noun: str) -> str:
+def counted(number: int, noun: str, plural: str | None = None) -> str:
     """``1 edition``, ``2 editions``."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
 
 
 def load_project(root: Path) -> Project:
@@ -342,7 +340,7 @@ def build(root: Path | str = ".", out: Path | str = "build", *,
         pages = publish_site(project, paths, staging, site_url or project.structure.site_url,
                              records_after(staging.path, made))
         portfolio = Portfolio(tuple(sorted(spec.name for spec in chosen)),
-                              tuple(chosen_formats), variant, mark_fallback)
+                              tuple(sorted(chosen_formats)), variant, mark_fallback)
         update_manifest(staging.path, made, f"mgi-report {__version__}", shard, pages,
                         portfolio)
         manifest_written = staging.count_if_changed(MANIFEST)
@@ -374,22 +372,34 @@ def merge_portfolio(root: Path | str, out: Path | str, shards: Sequence[Path | s
             if share is None or share.of is None:
                 continue
             options = _hashed_options(share.of.variant, share.of.mark_fallback)
-            stale = []
+            stale, strays = [], []
             for record in records.values():
                 edition = editions.get(record.edition)
-                if edition is None or record.inputs_sha256 != inputs_hash(
+                if record.edition not in share.of.editions or (
+                        edition and not in_shard(edition.spec, share.index, share.count)):
+                    strays.append(record.path)
+                elif edition is None or record.inputs_sha256 != inputs_hash(
                         project, _as_hashed(edition, share.of.mark_fallback), options,
                         record.templates):
                     stale.append(record.path)
+            if strays:
+                problems.append(Problem(str(shard / MANIFEST), 0, "outputs", (
+                    f"{_listed(strays)} not of share {share.index}/{share.count} of the "
+                    "build it records: left by an earlier build into the folder?")))
             if stale:
                 problems.append(Problem(str(shard / MANIFEST), 0, "outputs", (
-                    f"{len(stale)} of {len(records)} files ({', '.join(sorted(stale)[:3])}"
-                    f"{', …' if len(stale) > 3 else ''}) not made from the project at {root} "
-                    "as it is now: a shard of another commit?")))
+                    f"{_listed(stale)} not made from the project at {root} as it is now: a "
+                    "shard of another commit?")))
         return problems
 
     return merge_shards(Path(out), [Path(shard) for shard in shards],
                         f"mgi-report {__version__}", finish, made_from_this_project)
+
+
+def _listed(paths: list[str]) -> str:
+    """``3 files (a, b, c)``, the first three named."""
+    shown = ", ".join(sorted(paths)[:3]) + (", …" if len(paths) > 3 else "")
+    return f"{counted(len(paths), 'file')} ({shown})"
 
 
 #: The process that made an edition last (a forked worker starts with its parent's value).
@@ -431,40 +441,6 @@ def _make_in_worker(index: int) -> tuple[int, list[tuple[OutputRecord, bytes]], 
     return _WORK.make(index)
 
 
-def _worker_started(parent: int) -> None:
-    """A worker ends with the build that forked it: a build killed (a cancelled CI job)
-    leaves no process behind laying out editions nobody will write. On Linux the kernel
-    tells the worker at once; elsewhere it looks every second. Told to end, it removes the
-    font files its layouts left first."""
-    signal.signal(signal.SIGTERM, _end_worker)
-    try:
-        told = ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM) == 0
-    except (AttributeError, OSError):
-        told = False
-    if not told:
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    if os.getppid() != parent:  # it ended before the kernel was asked
-        _end_worker()
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1)
-    os.kill(os.getpid(), signal.SIGTERM)
-
-
-def _end_worker(*_: object) -> None:
-    """Remove the font files, unless that waits (the signal may have come while this
-    thread held the lock on them), and end."""
-    cleaning = threading.Thread(target=release_fonts, daemon=True)
-    cleaning.start()
-    cleaning.join(2)
-    os._exit(128 + signal.SIGTERM)
-
-
-_PR_SET_PDEATHSIG = 1
-
-
 #: Editions a worker process makes before a new one takes its place: the layout libraries
 #: keep caches that grow with what they laid out, so a long build's memory stays that of a
 #: few editions, not of all of them.
@@ -499,14 +475,12 @@ def _make_each(work: _Work, indexes: list[int], jobs: int,
             finished(*work.make(index))
         return
     _WORK = work
-    context = multiprocessing.get_context("fork")
     workers: list[tuple[ProcessPoolExecutor, int]] = []
     pending: dict[Future[tuple[int, list[tuple[OutputRecord, bytes]], float]], int] = {}
     queue = iter(indexes)
 
     def start_worker() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(1, mp_context=context, initializer=_worker_started,
-                                   initargs=(os.getpid(),))
+        return forked_pool(1, cleanup=release_fonts)
 
     def hand_out(slot: int) -> None:
         """The next edition to the worker in ``slot``; a worker that has made its share is

@@ -341,14 +341,20 @@ def _cache(args: argparse.Namespace) -> int:
     from .usercache import DAY, cache_folders, cache_root, prune
 
     if args.cache_command == "prune":
+        from .build import counted
+
         pruned = prune(older_than=args.older_than * DAY)
         logging.getLogger("mgi_report").info(
-            "removed %d entries (%s) not used for %s days from %s", pruned.entries,
-            _bytes(pruned.size), _number(args.older_than), cache_root())
+            "removed %s (%s) not used for %s from %s",
+            counted(pruned.entries, "entry", "entries"), _bytes(pruned.size),
+            f"{args.older_than:g} day" + ("" if args.older_than == 1 else "s"), cache_root())
         return EXIT_OK
+    from .build import counted
+
     folders = cache_folders()
-    print(f"{cache_root()}: {len(folders)} folders, {sum(f.entries for f in folders)} "
-          f"entries, {_bytes(sum(f.size for f in folders))}")
+    print(f"{cache_root()}: {counted(len(folders), 'folder')}, "
+          f"{counted(sum(f.entries for f in folders), 'entry', 'entries')}, "
+          f"{_bytes(sum(f.size for f in folders))}")
     for folder in folders:
         used = (time.strftime("%Y-%m-%d", time.gmtime(folder.last_used))
                 if folder.last_used is not None else "-")
@@ -365,17 +371,16 @@ def _bytes(size: int) -> str:
     return f"{size / 1024 ** 2:.1f} MiB"
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
 def _days(value: str) -> float:
+    """0 (every entry), or a day or more: an entry is marked used at most once a day, so
+    less than a day since its last use cannot be told."""
     try:
-        days = float(value)
+        days = abs(float(value)) if float(value) == 0 else float(value)
     except ValueError:
         days = -1.0
-    if not days >= 0 or days == float("inf"):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days (0 or more)")
+    if not (days == 0 or 1 <= days < float("inf")):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days: 0 (every "
+                                         "entry), or 1 or more")
     return days
 
 

@@ -16,7 +16,6 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from io import BytesIO
@@ -31,6 +30,7 @@ from .errors import InputError, Problem
 from .markup import plain
 from .paths import ProjectPaths
 from .usercache import read_record, user_cache, write_record
+from .workers import forked_pool
 from .yamlfile import YamlDocument, dotted
 
 if TYPE_CHECKING:
@@ -295,8 +295,7 @@ def _work_out_coverage(fonts: Mapping[str, bytes]) -> dict[str, frozenset[int] |
     unknown = {digest: data for digest, data in fonts.items() if digest not in known}
     if len(unknown) < 2:
         return known
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(min(cores, len(unknown)), mp_context=context) as pool:
+    with forked_pool(min(cores, len(unknown))) as pool:
         known.update(zip(unknown, pool.map(_coverage, unknown, unknown.values()), strict=True))
     return known
 

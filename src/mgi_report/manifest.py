@@ -55,7 +55,19 @@ def read_manifest(out: Path) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError):
         return {"outputs": []}
-    return data if isinstance(data.get("outputs"), list) else {"outputs": []}
+    if not isinstance(data, dict):
+        return {"outputs": []}
+    if not isinstance(data.get("outputs"), list) or \
+            data.get("outputs_sha256") != _digest(data["outputs"]):
+        data["outputs"] = []  # changed since a build wrote it: its editions are made again
+    return data
+
+
+def _digest(outputs: list[Any]) -> str:
+    """What the manifest records of its outputs list: a build trusts no entry of a list
+    changed since (what it says of a file, its pages or fallback messages, is then made
+    again, not copied on)."""
+    return sha256(json.dumps(outputs, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
 def previous_records(out: Path) -> dict[str, OutputRecord]:
@@ -179,6 +191,12 @@ def _incomplete(out: Path, shards: list[tuple[Path, Share | None]]) -> list[Prob
     problems = [Problem(str(path / MANIFEST), 0, "shard", "not a shard (built without "
                         "--shard), merged with shards")
                 for path, shard in shards if shard is None]
+    problems.extend(Problem(str(path / MANIFEST), 0, "shard.of", "does not record the "
+                            "build it is a share of: made by an earlier mgi-report, or "
+                            "changed; build it again")
+                    for path, shard in split if shard.of is None)
+    if problems:
+        return problems
     first_path, first = split[0]
     for path, shard in split[1:]:
         if shard.count != first.count:
@@ -218,6 +236,7 @@ def site_records(out: Path) -> dict[str, dict[str, str]]:
 
 
 def _write(out: Path, document: Mapping[str, Any]) -> Path:
+    document = {**document, "outputs_sha256": _digest(document["outputs"])}
     text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     path = out / MANIFEST
     write_atomic(path, text.encode("utf-8"))

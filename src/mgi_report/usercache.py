@@ -51,8 +51,8 @@ def mark_used(entry: Path) -> None:
     that pruning keeps it. Its time is moved at most once a day: a build that reads an
     entry it read an hour ago writes nothing."""
     with suppress(OSError):
-        if time.time() - entry.stat().st_mtime > DAY:
-            os.utime(entry)
+        if time.time() - entry.lstat().st_mtime > DAY:
+            os.utime(entry, follow_symlinks=False)
 
 
 def has_record(path: Path) -> bool:
@@ -88,11 +88,12 @@ def cache_folders() -> list[CacheFolder]:
     if not root.is_dir():
         return []
     found = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+    for folder in _folders(root):
         times, size = [], 0
         for entry in _entries(folder):
-            times.append(entry.stat().st_mtime)
-            size += _size(entry)
+            with suppress(OSError):  # removed meanwhile
+                times.append(entry.lstat().st_mtime)
+                size += _size(entry)
         found.append(CacheFolder(folder, len(times), size, max(times, default=None)))
     return found
 
@@ -105,8 +106,7 @@ def prune(older_than: float = KEEP_UNUSED, now: float | None = None) -> Pruned:
     cutoff = now - older_than
     root = cache_root()
     removed = size = 0
-    folders = [p for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
-    for folder in folders:
+    for folder in _folders(root):
         try:
             stale = folder.stat().st_mtime <= cutoff
         except OSError:
@@ -143,9 +143,18 @@ def prune_when_due(now: float | None = None) -> Pruned | None:
     except OSError:
         if not cache_root().is_dir():
             return None
+    if not os.access(cache_root(), os.W_OK):  # it could not be pruned, nor marked as such
+        return None
     with suppress(OSError):
         return prune(now=now)
     return None
+
+
+def _folders(root: Path) -> list[Path]:
+    """The kinds' folders (a link is not followed: what it leads to is not the cache's)."""
+    with suppress(OSError):
+        return sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink())
+    return []
 
 
 def _entries(folder: Path) -> Iterator[Path]:
