@@ -23,10 +23,9 @@ import string
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from timing import CLI, private_cache
+from timing import CLI, private_cache, process_seconds_and_peak
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "kaz"
@@ -59,18 +58,9 @@ def portfolio(root: Path, countries: int) -> list[str]:
 
 
 def measure(root: Path, out: Path, env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds of one full build, and the peak MiB of its largest process (the
-    command's, or one of its workers': Linux reports the largest of a process and the
-    children it waited for)."""
-    started = time.perf_counter()
-    command = subprocess.Popen([sys.executable, "-c", CLI, "build", "--root", str(root),
-                                "--out", str(out), "--quiet"], env=env)
-    _, status, usage = os.wait4(command.pid, 0)
-    seconds = time.perf_counter() - started
-    command.returncode = os.waitstatus_to_exitcode(status)
-    if command.returncode:
-        raise subprocess.CalledProcessError(command.returncode, command.args)
-    return seconds, usage.ru_maxrss / 1024
+    """Wall seconds of one full build, and the peak MiB of its largest process."""
+    return process_seconds_and_peak([sys.executable, "-c", CLI, "build", "--root", str(root),
+                                     "--out", str(out), "--quiet"], env)
 
 
 def main(sizes: list[int]) -> None:

@@ -54,6 +54,21 @@ def process_seconds(command: list[str], env: dict[str, str] | None = None) -> fl
     return time.perf_counter() - started
 
 
+def process_seconds_and_peak(command: list[str],
+                             env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds of ``command`` run to its end, and the peak MiB of its largest process
+    (its own, or one of its workers': Linux reports the largest of a process and the
+    children it waited for). A failure raises."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return seconds, usage.ru_maxrss / 1024
+
+
 def measured_build(old: Path, out: Path, *options: str) -> tuple[list[str], dict[str, str]]:
     """The command, and its environment, that builds the checkout ``old`` of
     :data:`MEASURED_REVISION` into ``out`` with that revision's own code."""
