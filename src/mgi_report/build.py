@@ -555,14 +555,9 @@ def _unchanged(project: Project, edition: Edition, staging: Staging, formats: li
         if record.inputs_sha256 != hashes[record.templates]:
             return []
         written = staging.path / record.path
-        data = written.read_bytes() if written.is_file() else None
-        if data is None or sha256(data) != record.sha256:
+        if not written.is_file() or sha256(written.read_bytes()) != record.sha256:
             return []
-        spec = edition.spec
-        found.append(replace(  # what the manifest says that is known now is taken from now
-            record, edition=spec.name, country=spec.country, report=spec.report,
-            locale=spec.locale, format=fmt, bytes=len(data),
-            fallback_keys=edition.fallback_keys, content=content_hashes(edition)))
+        found.append(record)
     return found
 
 

@@ -273,23 +273,25 @@ def merge_shards(out: Path, shards: Iterable[Path], generator: str,
     problems = [Problem(str(shard / MANIFEST), 0, "", "no manifest: not a build folder")
                 for shard in shards if not (shard / MANIFEST).is_file()]
     manifests = {shard: read_manifest(shard) for shard in shards}
+    shares = {shard: _shard_of(manifest) for shard, manifest in manifests.items()}
+    listed_records = {shard: _records(manifest["outputs"])
+                      for shard, manifest in manifests.items()}
     if not problems:
         problems = [Problem(str(shard / MANIFEST), 0, "generator",
                             f"made by {manifest.get('generator')!r}, not {generator!r}")
                     for shard, manifest in manifests.items()
                     if manifest.get("generator") != generator]
     if not problems:
-        problems = _incomplete(out, [(shard, _shard_of(manifests[shard])) for shard in shards])
+        problems = _incomplete(out, [(shard, shares[shard]) for shard in shards])
     if not problems and check is not None:
-        problems = check({shard: (_shard_of(manifests[shard]), previous_records(shard))
-                          for shard in shards})
+        problems = check({shard: (shares[shard], listed_records[shard]) for shard in shards})
     if problems:
         raise InputError(problems)
     with transaction(out) as staging:
         for shard in shards:
             listed = shard / MANIFEST
             manifest = manifests[shard]
-            records = previous_records(shard)
+            records = listed_records[shard]
             if len(records) != len(manifest["outputs"]):
                 problems.append(Problem(str(listed), 0, "outputs", "an entry is not readable"))
             for path, record in records.items():
